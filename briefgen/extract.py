@@ -1,0 +1,841 @@
+"""Extract: an :class:`~briefgen.ingest.Article` in, :class:`~briefgen.facts.Facts` out.
+
+spaCy (``fr_core_news_md`` for French, ``en_core_web_sm`` for English) finds
+sentences, entities and the dependency parse; the rules below turn them into
+the contract's actors, locations, stakes and reactions. Every word list the
+rules use comes from the per-language lexicon files (``briefgen/data/lexicon-*.yaml``,
+extendable from ``config.yaml``) and the topic taxonomy of ``config.yaml``.
+
+Steps, in order: language -> parse -> mentions (entity spans cleaned and
+repaired) -> entities (mentions merged into actors and places) -> roles ->
+reactions -> stakes -> event location.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from pathlib import Path
+
+from .config import Config
+from .errors import BriefgenError
+from .facts import Actor, ArticleInfo, Evidence, Facts, Location, Reaction, Stake
+from .geocode import Geocoder, Place
+from .ingest import Article
+from .text import fold
+
+PERSON_LABELS = {"PER", "PERSON"}
+ORG_LABELS = {"ORG"}
+PLACE_LABELS = {"LOC", "GPE", "FAC"}
+GROUP_LABELS = {"NORP"}
+KIND_RANK = {"site": 0, "city": 1, "region": 2, "sea": 3, "other": 4, "country": 5}
+QUOTE_PAIRS = {"«": "»", "“": "”", '"': '"', "„": "“"}
+MIN_DIRECT_WORDS = 4
+
+
+# --------------------------------------------------------------------------- resources
+
+
+@functools.cache
+def load_model(name: str):
+    """Load a spaCy pipeline once per process."""
+    import spacy
+
+    try:
+        return spacy.load(name)
+    except OSError as exc:
+        raise BriefgenError(
+            f"spaCy model {name!r} is not installed (pip install the project again): {exc}"
+        ) from None
+
+
+@dataclass
+class Lexicon:
+    speech_verbs: set[str]
+    attribution_markers: list[str]
+    titles: list[str]
+    honorifics: set[str]
+    metonyms: dict[str, str]
+    organization_heads: set[str]
+    stop_entities: set[str]
+    pronouns: set[str]
+    locative_prepositions: set[str]
+    capitals_act_for_country: bool = True
+
+    @classmethod
+    def load(cls, lang: str, extra: Path | None = None) -> "Lexicon":
+        import yaml
+
+        from importlib.resources import files
+
+        resource = files("briefgen") / "data" / f"lexicon-{lang}.yaml"
+        data = yaml.safe_load(resource.read_text(encoding="utf-8")) if resource.is_file() else {}
+        if extra is not None:
+            more = yaml.safe_load(extra.read_text(encoding="utf-8")) or {}
+            for key, value in more.items():
+                if isinstance(value, list):
+                    data[key] = list(data.get(key, [])) + value
+                elif isinstance(value, dict):
+                    data[key] = {**data.get(key, {}), **value}
+                else:
+                    data[key] = value
+        return cls(
+            speech_verbs={fold(v) for v in data.get("speech_verbs", [])},
+            attribution_markers=[fold(v) for v in data.get("attribution_markers", [])],
+            titles=sorted({fold(t) for t in data.get("titles", [])}, key=len, reverse=True),
+            honorifics={h.casefold() for h in data.get("honorifics", [])},
+            metonyms={fold(k): v for k, v in (data.get("metonyms") or {}).items()},
+            organization_heads={fold(v) for v in data.get("organization_heads", [])},
+            stop_entities={fold(v) for v in data.get("stop_entities", [])},
+            pronouns={fold(v) for v in data.get("pronouns", [])},
+            locative_prepositions={fold(v) for v in data.get("locative_prepositions", [])},
+            capitals_act_for_country=bool(data.get("capitals_act_for_country", True)),
+        )
+
+
+def detect_language(text: str, candidates: list[str]) -> str:
+    """The most likely of the configured languages (lingua, restricted to them)."""
+    from lingua import IsoCode639_1, LanguageDetectorBuilder
+
+    codes = [getattr(IsoCode639_1, c.upper(), None) for c in candidates]
+    codes = [c for c in codes if c is not None]
+    if len(codes) < 2:
+        return candidates[0]
+    detector = LanguageDetectorBuilder.from_iso_codes_639_1(*codes).build()
+    found = detector.detect_language_of(text[:3000])
+    return found.iso_code_639_1.name.lower() if found else candidates[0]
+
+
+# --------------------------------------------------------------------------- working data
+
+
+@dataclass
+class Mention:
+    text: str
+    start: int  # character offsets in the body
+    end: int
+    label: str
+    sent: int  # sentence index
+    tok_start: int  # token offsets in the doc
+    tok_end: int
+
+
+@dataclass
+class Entity:
+    """A cluster of mentions: becomes an actor, a location, or both."""
+
+    kind: str  # person | organization | country | group | place
+    mentions: list[Mention] = field(default_factory=list)
+    place: Place | None = None
+    country: str | None = None  # ISO code the entity stands for or lies in
+    acts: bool = False
+    located: bool = False  # is a place of the story
+    role: str | None = None
+    affiliation: str | None = None
+    extra_aliases: list[str] = field(default_factory=list)
+    name: str | None = None
+
+    def forms(self) -> Counter:
+        return Counter(m.text for m in self.mentions)
+
+
+class Extractor:
+    """Holds the models and lexicons; ``extract`` is called once per article."""
+
+    def __init__(self, config: Config, geocoder: Geocoder | None = None):
+        self.config = config
+        self.geocoder = geocoder or Geocoder(config.gazetteer)
+        self._lexicons: dict[str, Lexicon] = {}
+
+    def lexicon(self, lang: str) -> Lexicon:
+        if lang not in self._lexicons:
+            self._lexicons[lang] = Lexicon.load(lang, self.config.lexicons.get(lang))
+        return self._lexicons[lang]
+
+    def language_of(self, article: Article) -> str:
+        models = self.config.models
+        if article.language:
+            lang = article.language.lower()[:2]
+            if lang not in models:
+                raise BriefgenError(
+                    f"language {article.language!r} has no model in the configuration ({', '.join(models)})",
+                    article.path,
+                )
+            return lang
+        if self.config.language != "auto":
+            return self.config.language
+        return detect_language(article.body, list(models))
+
+    def extract(self, article: Article) -> Facts:
+        lang = self.language_of(article)
+        nlp = load_model(self.config.models[lang])
+        run = _Run(article, nlp(article.body), lang, self.lexicon(lang), self.geocoder, self.config)
+        return run.facts()
+
+
+# --------------------------------------------------------------------------- one article
+
+
+class _Run:
+    def __init__(self, article: Article, doc, lang: str, lex: Lexicon, geocoder: Geocoder, config: Config):
+        self.article = article
+        self.doc = doc
+        self.lang = lang
+        self.lex = lex
+        self.geo = geocoder
+        self.config = config
+        self.body = article.body
+        self.sents = list(doc.sents)
+        self.sent_of_token = {}
+        for i, sent in enumerate(self.sents):
+            for tok in sent:
+                self.sent_of_token[tok.i] = i
+        self.quotes = self._quote_spans()
+        self.entities: list[Entity] = []
+        self.by_form: dict[str, Entity] = {}
+
+    # ----- helpers
+
+    def evidence(self, sent_index: int) -> Evidence:
+        sent = self.sents[sent_index]
+        return Evidence(sent.start_char, sent.end_char)
+
+    def sent_at(self, char: int) -> int:
+        for i, sent in enumerate(self.sents):
+            if sent.start_char <= char < sent.end_char:
+                return i
+        return len(self.sents) - 1
+
+    def in_quote(self, start: int, end: int | None = None) -> bool:
+        end = start if end is None else end
+        return any(q0 <= start and end <= q1 for q0, q1 in self.quotes)
+
+    def _quote_spans(self) -> list[tuple[int, int]]:
+        """Character spans (inside the marks) of quotations, paired per paragraph."""
+        spans = []
+        offset = 0
+        for para in self.body.split("\n"):
+            i = 0
+            while i < len(para):
+                ch = para[i]
+                close = QUOTE_PAIRS.get(ch)
+                if close:
+                    j = para.find(close, i + 1)
+                    if j > i + 1:
+                        spans.append((offset + i + 1, offset + j))
+                        i = j + 1
+                        continue
+                i += 1
+            offset += len(para) + 1
+        return spans
+
+    # ----- facts
+
+    def facts(self) -> Facts:
+        mentions = self.mentions()
+        self.cluster(mentions)
+        self.find_roles()
+        reactions = self.reactions()
+        for r_entity, _ in reactions:
+            r_entity.acts = True
+        self.find_title_aliases()
+        actors = self.actors()
+        locations = self.locations()
+        names = {id(e): e.name for e in self.entities}
+        return Facts(
+            article=ArticleInfo(
+                id=self.article.id,
+                title=self.article.title,
+                date=self.article.date,
+                language=self.lang,
+                source=self.article.source,
+            ),
+            actors=actors,
+            locations=locations,
+            stakes=self.stakes(),
+            reactions=[
+                Reaction(speaker=names[id(e)], text=r.text, kind=r.kind, evidence=r.evidence)
+                for e, r in reactions
+                if any(a.name == names[id(e)] for a in actors)
+            ],
+        )
+
+    # ----- mentions
+
+    def mentions(self) -> list[Mention]:
+        out: list[Mention] = []
+        taken: set[int] = set()
+        for ent in self.doc.ents:
+            span = self.repair(ent)
+            if span is None:
+                continue
+            if any(i in taken for i in range(span.start, span.end)):
+                continue
+            taken.update(range(span.start, span.end))
+            out.append(
+                Mention(
+                    text=span.text,
+                    start=span.start_char,
+                    end=span.end_char,
+                    label=ent.label_,
+                    sent=self.sent_of_token[span.start],
+                    tok_start=span.start,
+                    tok_end=span.end,
+                )
+            )
+        # names the model missed: seats of power and gazetteer entries written in the text
+        for form, _code in self.lex.metonyms.items():
+            for m in re.finditer(r"(?<!\w)" + _loose(form) + r"(?!\w)", self.body, re.I):
+                if m.group(0)[0].isupper() and not any(x.start <= m.start() < x.end for x in out):
+                    out.append(self._mention_at(m.start(), m.end(), "ORG"))
+        return sorted((m for m in out if m is not None), key=lambda m: m.start)
+
+    def _mention_at(self, start: int, end: int, label: str) -> Mention | None:
+        span = self.doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            return None
+        return Mention(span.text, span.start_char, span.end_char, label, self.sent_of_token[span.start], span.start, span.end)
+
+    def repair(self, ent):
+        """Clean an entity span: trim function words and stray tokens, extend truncated names."""
+        doc = self.doc
+        start, end = ent.start, ent.end
+        # extend over names the model cut short ("Kim Jong" + "Un", "An Chan" + "-il")
+        while end < len(doc):
+            tok = doc[end]
+            prev = doc[end - 1]
+            if tok.text.startswith("-") and not prev.whitespace_ and len(tok.text) > 1 and tok.text[1:].isalpha():
+                end += 1
+            elif tok.text == "-" and not prev.whitespace_ and end + 1 < len(doc) and doc[end + 1].is_alpha and not tok.whitespace_:
+                end += 2
+            elif (
+                ent.label_ in PERSON_LABELS | {"MISC"}
+                and tok.is_title
+                and tok.pos_ == "PROPN"
+                and not tok.is_sent_start
+                and len(tok.text) <= 4
+                and fold(tok.text) not in self.lex.stop_entities
+            ):
+                end += 1
+            else:
+                break
+        # trim leading function words, honorifics, and sentence-initial common words
+        while start < end:
+            tok = doc[start]
+            low = tok.text.casefold()
+            if (
+                tok.is_punct
+                or tok.pos_ in ("DET", "ADP", "CCONJ", "SCONJ", "PRON", "ADV", "VERB", "AUX")
+                or low in self.lex.honorifics
+                or not (tok.text[:1].isupper() or tok.text[:1].isdigit())
+                or fold(tok.text) in self.lex.stop_entities
+            ):
+                start += 1
+            else:
+                break
+        while end > start and (doc[end - 1].is_punct or doc[end - 1].pos_ in ("DET", "ADP", "CCONJ")):
+            end -= 1
+        if start >= end:
+            return None
+        span = doc[start:end]
+        text = span.text
+        key = fold(text)
+        if not key or key in self.lex.stop_entities or not any(c.isupper() for c in text):
+            return None
+        if len(text) < 2 or text.isdigit():
+            return None
+        # a single capitalised word at a sentence start that the tagger calls a common word
+        if len(span) == 1 and span[0].is_sent_start and span[0].pos_ not in ("PROPN",) and ent.label_ != "ORG":
+            return None
+        return span
+
+    # ----- clustering
+
+    def acts(self, m: Mention) -> bool:
+        """Does this mention act, speak or undergo (rather than set the scene)?"""
+        doc = self.doc
+        i = m.tok_start - 1
+        while i >= 0 and doc[i].pos_ == "DET":
+            i -= 1
+        if i >= 0 and fold(doc[i].text) in self.lex.locative_prepositions:
+            return False
+        if i >= 0 and doc[i].text in (",",) and i >= 1 and doc[i - 1].ent_type_ in PLACE_LABELS:
+            return False  # "Aceh, Indonesia"
+        head = doc[m.tok_start:m.tok_end].root
+        if head.dep_ in ("nmod", "compound") and head.head.ent_type_ in PLACE_LABELS:
+            return False  # "Est de la Russie"
+        return True
+
+    def is_subject(self, m: Mention) -> bool:
+        root = self.doc[m.tok_start:m.tok_end].root
+        return root.dep_.startswith("nsubj") or root.dep_ == "ROOT" and root.head.i == root.i
+
+    def cluster(self, mentions: list[Mention]) -> None:
+        persons: list[Mention] = []
+        for m in mentions:
+            key = fold(m.text)
+            code = self.lex.metonyms.get(key)
+            if code:
+                self.add(("country", code), m, kind="country", country=code, acts=True)
+                continue
+            place = self.place_of(m)
+            if place is not None and place.kind == "country":
+                self.add(("country", place.country), m, kind="country", place=place, country=place.country,
+                         acts=self.acts(m), located=True)
+                continue
+            if place is not None and place.kind == "city" and self.lex.capitals_act_for_country and self.is_subject(m) and self.is_capital(place):
+                self.add(("country", place.country), m, kind="country", country=place.country, acts=True)
+                self.add(("place", place.name), m, kind="place", place=place, country=place.country, located=True, count=False)
+                continue
+            if place is not None and (m.label not in PERSON_LABELS | ORG_LABELS or place.kind != "other"):
+                if m.label in ORG_LABELS and self.has_org_head(m.text):
+                    pass
+                else:
+                    self.add(("place", place.name), m, kind="place", place=place, country=place.country, located=True)
+                    continue
+            if m.label in PERSON_LABELS:
+                persons.append(m)
+            elif m.label in ORG_LABELS or (m.label in PLACE_LABELS and self.has_org_head(m.text)):
+                self.add(("org", key), m, kind="organization", acts=True)
+            elif m.label in GROUP_LABELS:
+                self.add(("group", key), m, kind="group", acts=True)
+            elif m.label in PLACE_LABELS:
+                self.add(("place", key), m, kind="place", located=True)
+            elif m.label == "MISC" and self.looks_like_person(m):
+                persons.append(m)
+        self.cluster_persons(persons)
+
+    def add(self, key, m: Mention, kind: str, count: bool = True, **attrs) -> Entity:
+        entity = self.by_form.get(key)
+        if entity is None:
+            entity = Entity(kind=kind)
+            self.by_form[key] = entity
+            self.entities.append(entity)
+        if count:
+            entity.mentions.append(m)
+        elif not entity.mentions:
+            entity.mentions.append(m)
+        for name, value in attrs.items():
+            if name in ("acts", "located"):
+                setattr(entity, name, getattr(entity, name) or value)
+            elif getattr(entity, name) is None:
+                setattr(entity, name, value)
+        return entity
+
+    def place_of(self, m: Mention) -> Place | None:
+        place = self.geo.lookup(m.text, self.lang)
+        if place is None:
+            # "cosmodrome russe de Vostotchny" -> "Vostotchny"; "coast of Aceh" -> "Aceh"
+            parts = re.split(r"\s+(?:de la|de l'|du|des|de|d'|of the|of)\s+|\s+d'", m.text)
+            if len(parts) > 1:
+                tail = self.geo.lookup(parts[-1], self.lang)
+                if tail is not None and tail.kind not in ("country",):
+                    place = tail
+        return place
+
+    def is_capital(self, place: Place) -> bool:
+        return self.geo.is_capital(place) if hasattr(self.geo, "is_capital") else True
+
+    def has_org_head(self, text: str) -> bool:
+        words = fold(text).split()
+        return any(w in self.lex.organization_heads for w in words[:2])
+
+    def looks_like_person(self, m: Mention) -> bool:
+        toks = self.doc[m.tok_start:m.tok_end]
+        if len(toks) < 2 or not all(t.is_title or t.text.startswith("-") for t in toks):
+            return False
+        after = self.body[m.end:m.end + 60]
+        return bool(re.match(r"\s*,\s*(un|une|the|a|an)\s", after, re.I))
+
+    def cluster_persons(self, persons: list[Mention]) -> None:
+        def clean(text: str) -> str:
+            words = text.split()
+            while words and words[0].casefold() in self.lex.honorifics:
+                words.pop(0)
+            return " ".join(words)
+
+        forms = sorted({clean(m.text) for m in persons}, key=lambda t: (-len(fold(t).split()), t))
+        clusters: list[tuple[str, Entity]] = []  # (longest folded form, entity)
+        assign: dict[str, Entity] = {}
+        for form in forms:
+            key = fold(form)
+            if not key:
+                continue
+            target = None
+            for long_key, entity in clusters:
+                words, long_words = key.split(), long_key.split()
+                if key == long_key or (len(words) < len(long_words) and (
+                    long_words[-len(words):] == words or long_words[: len(words)] == words
+                )):
+                    target = entity
+                    break
+                if len(words) == len(long_words) and words[-1] == long_words[-1] or SequenceMatcher(None, key, long_key).ratio() >= 0.86:
+                    if SequenceMatcher(None, key, long_key).ratio() >= 0.8:
+                        target = entity
+                        break
+            if target is None:
+                target = Entity(kind="person", acts=True)
+                self.entities.append(target)
+                clusters.append((key, target))
+            assign[form] = target
+        for m in persons:
+            entity = assign.get(clean(m.text))
+            if entity is not None:
+                entity.mentions.append(m)
+
+    # ----- roles and title phrases
+
+    def find_roles(self) -> None:
+        for entity in self.entities:
+            if entity.kind != "person":
+                continue
+            for m in entity.mentions:
+                role = self.role_near(m)
+                if role:
+                    phrase, title = role
+                    if entity.role is None:
+                        entity.role = phrase
+                    if len(phrase.split()) <= 6 and phrase not in entity.extra_aliases:
+                        entity.extra_aliases.append(phrase)
+                    if entity.affiliation is None:
+                        entity.affiliation = self.affiliation_of(phrase)
+
+    def title_at(self, text: str) -> str | None:
+        """The title a phrase starts with (after a determiner or a possessor), if any."""
+        key = fold(text)
+        key = re.sub(r"^(le|la|les|l|un|une|the|a|an|son|sa|ses|its|his|her)\s+", "", key)
+        key = re.sub(r"^\w+ s\s+", "", key)  # "malaysia s prime minister"
+        for title in self.lex.titles:
+            if key == title or key.startswith(title + " "):
+                return title
+        return None
+
+    def role_near(self, m: Mention) -> tuple[str, str] | None:
+        sent = self.sents[m.sent]
+        left = self.body[sent.start_char:m.start]
+        left = re.sub(r"(?:\s|^)(?:" + "|".join(re.escape(h) for h in self.lex.honorifics) + r")\s*$", "", left, flags=re.I)
+        segment = re.split(r"[,;:()«»\"“”]", left.rstrip().rstrip(","))[-1].strip()
+        if segment:
+            title = self.title_at(segment)
+            if title:
+                return _strip_det(segment), title
+        right = self.body[m.end:sent.end_char]
+        match = re.match(r"\s*,\s*([^,;:()]+)", right)
+        if match:
+            segment = match.group(1).strip()
+            title = self.title_at(segment)
+            if title or re.match(r"(un|une|the|a|an)\s", segment, re.I) and any(
+                f" {t} " in f" {fold(segment)} " for t in self.lex.titles
+            ):
+                return _strip_det(segment)[:120], title or ""
+        return None
+
+    def affiliation_of(self, phrase: str) -> str | None:
+        for word in re.findall(r"[\w'-]+", phrase):
+            code = self.geo.country_of_adjective(word, self.lang) or self.lex.metonyms.get(fold(word))
+            if code:
+                return self.geo.country_name(code, self.lang)
+        for place_entity in self.entities:
+            if place_entity.kind in ("country", "organization") and place_entity.mentions:
+                for form in place_entity.forms():
+                    if re.search(r"(?<!\w)" + re.escape(form) + r"(?!\w)", phrase):
+                        return self.name_of(place_entity)
+        return None
+
+    def find_title_aliases(self) -> None:
+        """Link title phrases such as "le président russe" to the one person they fit."""
+        persons = [e for e in self.entities if e.kind == "person"]
+        for sent in self.sents:
+            for tok in sent:
+                if tok.pos_ != "NOUN" or self.in_quote(tok.idx):
+                    continue
+                phrase_toks = [tok] + [c for c in tok.children if c.dep_ in ("amod",) and c.i > tok.i]
+                title = self.title_at(tok.text)
+                if not title or tok.i + 1 >= len(self.doc) or self.doc[tok.i + 1].pos_ == "PROPN":
+                    continue
+                adj = next((c for c in tok.children if c.dep_ == "amod" and c.i > tok.i), None)
+                code = self.geo.country_of_adjective(adj.text, self.lang) if adj is not None else None
+                if not code:
+                    continue
+                candidates = [
+                    e for e in persons
+                    if e.role and self.title_at(e.role) == title
+                    and (e.affiliation is None or e.affiliation == self.geo.country_name(code, self.lang))
+                ]
+                if len(candidates) == 1:
+                    phrase = self.body[min(t.idx for t in phrase_toks):max(t.idx + len(t.text) for t in phrase_toks)]
+                    target = candidates[0]
+                    if phrase not in target.extra_aliases:
+                        target.extra_aliases.append(phrase)
+                    target.affiliation = target.affiliation or self.geo.country_name(code, self.lang)
+
+    # ----- reactions
+
+    def speaker_of(self, verb, last: Entity | None) -> Entity | None:
+        """The entity that is the subject of a speech verb (or the last speaker for a pronoun)."""
+        subjects = [c for c in verb.children if c.dep_.startswith("nsubj")]
+        if not subjects and verb.dep_ in ("conj", "xcomp") and verb.head.pos_ in ("VERB", "AUX"):
+            subjects = [c for c in verb.head.children if c.dep_.startswith("nsubj")]
+        for subj in subjects:
+            if fold(subj.text) in self.lex.pronouns or subj.pos_ == "PRON":
+                return last
+            entity = self.entity_in(subj.left_edge.i, subj.right_edge.i + 1)
+            if entity is not None:
+                return entity
+        # inverted subject: ", a dit Vladimir Poutine"
+        for tok in self.doc[verb.i + 1: min(verb.i + 5, len(self.doc))]:
+            entity = self.entity_in(tok.i, tok.i + 1)
+            if entity is not None and entity.kind != "place":
+                return entity
+            if tok.is_punct and tok.text not in ("-",):
+                break
+        return None
+
+    def entity_in(self, tok_start: int, tok_end: int) -> Entity | None:
+        best = None
+        for entity in self.entities:
+            if entity.kind == "place":
+                continue
+            for m in entity.mentions:
+                if m.tok_start >= tok_start and m.tok_end <= tok_end:
+                    if best is None or m.tok_start < best[0]:
+                        best = (m.tok_start, entity)
+        return best[1] if best else None
+
+    def is_speech_verb(self, tok) -> bool:
+        if tok.pos_ not in ("VERB", "AUX") and not (tok.pos_ == "NOUN" and tok.dep_ == "ROOT"):
+            return False
+        return fold(tok.lemma_) in self.lex.speech_verbs or fold(tok.text) in self.lex.speech_verbs
+
+    def reactions(self) -> list[tuple[Entity, Reaction]]:
+        out: list[tuple[Entity, Reaction]] = []
+        last: Entity | None = None
+        used_quotes: set[tuple[int, int]] = set()
+        for si, sent in enumerate(self.sents):
+            sent_quotes = [q for q in self.quotes if sent.start_char <= q[0] < sent.end_char]
+            verbs = [t for t in sent if self.is_speech_verb(t) and not self.in_quote(t.idx)]
+            speaker = None
+            for verb in verbs:
+                speaker = self.speaker_of(verb, last)
+                if speaker is None:
+                    continue
+                content = self.reported_content(verb, sent)
+                long_quotes = [q for q in sent_quotes if len(self.body[q[0]:q[1]].split()) >= MIN_DIRECT_WORDS]
+                if content and not any(_covers(q, content, self.body) for q in long_quotes):
+                    text = self.body[content[0]:content[1]].strip(" ,.;:")
+                    if len(text.split()) >= 3:
+                        out.append((speaker, Reaction("", text, "indirect", [self.evidence(si)])))
+                last = speaker
+            # attribution markers: "selon Washington", "according to X"
+            marker_speaker = self.marker_speaker(sent)
+            if marker_speaker is not None and not verbs:
+                text = self.body[sent.start_char:sent.end_char]
+                text = re.sub(r",?\s*(selon|d'après|according to)\s+[^,.;]+[,.]?", " ", text, flags=re.I)
+                text = re.sub(r"\s+", " ", text).strip(" ,.;:")
+                if not sent_quotes and len(text.split()) >= 4:
+                    out.append((marker_speaker, Reaction("", text, "indirect", [self.evidence(si)])))
+            for q in sent_quotes:
+                words = self.body[q[0]:q[1]].split()
+                if len(words) < MIN_DIRECT_WORDS or q in used_quotes:
+                    continue
+                who = speaker or marker_speaker
+                if who is None and si > 0:
+                    who = self.quote_speaker_nearby(si - 1)
+                if who is None and si + 1 < len(self.sents):
+                    who = self.quote_speaker_nearby(si + 1, after=True)
+                if who is None:
+                    continue
+                used_quotes.add(q)
+                text = self.body[q[0]:q[1]].strip()
+                ev = [self.evidence(i) for i in range(si, self.sent_at(q[1] - 1) + 1)]
+                out.append((who, Reaction("", text, "direct", ev)))
+                last = who
+        return out
+
+    def quote_speaker_nearby(self, si: int, after: bool = False) -> Entity | None:
+        sent = self.sents[si]
+        for tok in sent:
+            if self.is_speech_verb(tok) and not self.in_quote(tok.idx):
+                if after and tok.i - sent.start > 4:
+                    return None
+                return self.speaker_of(tok, None)
+        return None
+
+    def marker_speaker(self, sent) -> Entity | None:
+        low = self.body[sent.start_char:sent.end_char]
+        for marker in self.lex.attribution_markers:
+            for m in re.finditer(r"(?<!\w)" + _loose(marker) + r"\s+", low, re.I):
+                start = sent.start_char + m.end()
+                tok = self.doc.char_span(start, start + 1, alignment_mode="expand")
+                if tok is None:
+                    continue
+                entity = self.entity_in(tok.start, min(tok.start + 6, sent.end))
+                if entity is not None and entity.kind != "organization" or (
+                    entity is not None and not self.is_news_source(entity)
+                ):
+                    return entity
+        return None
+
+    def is_news_source(self, entity: Entity) -> bool:
+        return any(fold(f).split()[0] in ("agence", "agency", "afp", "reuters", "yonhap") for f in entity.forms())
+
+    def reported_content(self, verb, sent) -> tuple[int, int] | None:
+        """Character span of what a speech verb reports: its clause, or what precedes an inverted verb."""
+        clause = [c for c in verb.children if c.dep_ in ("ccomp", "xcomp", "obj", "dobj", "advcl") and c.i > verb.i]
+        if clause:
+            c = clause[0]
+            start_tok = c.left_edge
+            # skip the complementiser ("que", "that") and punctuation
+            while start_tok.i < c.right_edge.i and (start_tok.dep_ == "mark" or start_tok.is_punct):
+                start_tok = self.doc[start_tok.i + 1]
+            end_tok = c.right_edge
+            for extra in verb.children:
+                if extra.i > end_tok.i and extra.dep_ in ("obl", "obl:arg", "advcl", "conj") and extra.right_edge.i < sent.end:
+                    if not self.doc[extra.left_edge.i].is_punct:
+                        end_tok = extra.right_edge
+            return start_tok.idx, end_tok.idx + len(end_tok.text)
+        # inverted: "<content>, a-t-il ajouté." / "<content>, said X."
+        before = self.doc[sent.start:verb.i]
+        if len(before) > 4 and any(t.text == "," for t in self.doc[max(sent.start, verb.i - 3):verb.i]):
+            return sent.start_char, self.doc[verb.i - 1].idx
+        return None
+
+    # ----- actors and locations
+
+    def name_of(self, entity: Entity) -> str:
+        if entity.name:
+            return entity.name
+        if entity.kind == "country" and entity.country:
+            name = self.geo.country_name(entity.country, self.lang)
+        elif entity.place is not None and entity.kind == "place":
+            name = entity.place.name
+        else:
+            forms = entity.forms()
+            name = max(forms, key=lambda f: (len(f.split()) if entity.kind == "person" else 0, forms[f], len(f)))
+            if entity.kind == "person":
+                words = name.split()
+                while words and words[0].casefold() in self.lex.honorifics:
+                    words.pop(0)
+                name = " ".join(words) or name
+        entity.name = name or (entity.mentions[0].text if entity.mentions else "?")
+        return entity.name
+
+    def actors(self) -> list[Actor]:
+        out = []
+        for e in self.entities:
+            if e.kind == "place" or not e.acts or not e.mentions:
+                continue
+            if e.kind == "country" and not e.acts:
+                continue
+            name = self.name_of(e)
+            aliases = []
+            for form in list(e.forms()) + e.extra_aliases:
+                if form != name and form not in aliases:
+                    aliases.append(form)
+            out.append(
+                Actor(
+                    name=name,
+                    aliases=aliases,
+                    kind=e.kind,
+                    role=e.role,
+                    affiliation=e.affiliation,
+                    mentions=len(e.mentions),
+                    evidence=sorted({self.evidence(m.sent) for m in e.mentions}),
+                )
+            )
+        out.sort(key=lambda a: (-a.mentions, a.name))
+        return out
+
+    def locations(self) -> list[Location]:
+        places = [e for e in self.entities if e.located and e.mentions]
+        event = self.event_place(places)
+        out = []
+        for e in places:
+            place = e.place
+            name = self.name_of(e) if e.kind == "place" else (place.name if place else self.name_of(e))
+            aliases = [f for f in e.forms() if f != name and fold(f) not in (fold(a) for a in self.lex.metonyms)]
+            out.append(
+                Location(
+                    name=name,
+                    aliases=aliases,
+                    kind=place.kind if place else "other",
+                    country=place.country if place else e.country,
+                    lat=place.lat if place else None,
+                    lon=place.lon if place else None,
+                    event=e is event,
+                    evidence=sorted({self.evidence(m.sent) for m in e.mentions}),
+                )
+            )
+        return out
+
+    def event_place(self, places: list[Entity]) -> Entity | None:
+        """The scene: the most specific place named as a setting in the lead, else the first place."""
+        if not places:
+            return None
+        lead_end = self.sents[min(1, len(self.sents) - 1)].end_char
+        best = None
+        for e in places:
+            for m in e.mentions:
+                if m.start >= lead_end:
+                    continue
+                setting = not self.acts(m) or e.kind == "place"
+                kind = e.place.kind if e.place else "other"
+                rank = (0 if setting else 1, KIND_RANK.get(kind, 4), m.start)
+                if best is None or rank < best[0]:
+                    best = (rank, e)
+        if best is None:
+            best = (None, min(places, key=lambda e: e.mentions[0].start))
+        return best[1]
+
+    # ----- stakes
+
+    def stakes(self) -> list[Stake]:
+        sent_words = []
+        for sent in self.sents:
+            lemmas = " " + " ".join(fold(t.lemma_) for t in sent if not t.is_punct) + " "
+            words = " " + " ".join(fold(t.text) for t in sent if not t.is_punct) + " "
+            sent_words.append((lemmas, words))
+        out = []
+        title_words = " " + fold(self.article.title or "") + " "
+        for topic_id, topic in self.config.topics.items():
+            terms = [fold(t) for t in topic.terms.get(self.lang, [])]
+            hits = [
+                i for i, (lemmas, words) in enumerate(sent_words)
+                if any(f" {t} " in lemmas or f" {t} " in words for t in terms)
+            ]
+            in_title = any(f" {t} " in title_words for t in terms)
+            if len(hits) >= topic.min_sentences or (hits and in_title):
+                label = topic.label.get(self.lang) or next(iter(topic.label.values()), topic_id)
+                out.append(Stake(topic=topic_id, label=label, evidence=[self.evidence(i) for i in hits]))
+        out.sort(key=lambda s: -len(s.evidence))
+        return out
+
+
+def _strip_det(text: str) -> str:
+    return re.sub(r"^(le|la|les|l'|l’|the)\s*", "", text.strip(), flags=re.I)
+
+
+def _loose(phrase: str) -> str:
+    """A regex for a folded phrase that tolerates accents, hyphens and apostrophes."""
+    out = []
+    for ch in phrase:
+        if ch == " ":
+            out.append(r"[\s\-'’]+")
+        elif ch in "aeiouc":
+            out.append({"a": "[aàâä]", "e": "[eéèêë]", "i": "[iîï]", "o": "[oôö]", "u": "[uùûü]", "c": "[cç]"}[ch])
+        else:
+            out.append(re.escape(ch))
+    return "".join(out)
+
+
+def _covers(quote: tuple[int, int], content: tuple[int, int], body: str) -> bool:
+    """Does the reported content consist of (almost) nothing but this quotation?"""
+    q0, q1 = quote
+    c0, c1 = content
+    if q0 >= c1 or q1 <= c0:
+        return False
+    inside = max(0, min(q1, c1) - max(q0, c0))
+    return inside >= 0.8 * (c1 - c0)

@@ -1,0 +1,201 @@
+"""Ingest: read an article file into an :class:`Article` (plain text body + metadata).
+
+Two formats:
+
+* plain text (``.txt``): an optional leading ``date YYYY-MM[-DD]`` header, then the
+  body, paragraphs separated by blank lines;
+* Markdown (``.md``) with an optional YAML front matter block (``title``, ``date``,
+  ``source``, ``language``, ``licence``/``license``, ``url``); the body is turned into
+  plain text paragraphs.
+
+Boilerplate lines (``>> LIRE AUSSI ...``) are removed by the configured patterns.
+Evidence offsets in the facts index :attr:`Article.body`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from .errors import BriefgenError
+
+ARTICLE_SUFFIXES = (".txt", ".md", ".markdown")
+_DATE_HEADER = re.compile(r"\A\s*date\s+(\d{4}-\d{2}(?:-\d{2})?)\b[ \t]*\n?")
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*\n", re.S)
+_ID_CHARS = re.compile(r"[^A-Za-z0-9_.-]+")
+_KNOWN_META = {"title", "date", "source", "language", "lang", "licence", "license", "url", "marking"}
+
+
+@dataclass
+class Article:
+    """One news article, ready for extraction."""
+
+    id: str
+    path: Path
+    body: str
+    title: str | None = None
+    date: str | None = None  # YYYY-MM-DD or YYYY-MM
+    language: str | None = None  # from front matter; detected later otherwise
+    source: str | None = None
+    licence: str | None = None
+    url: str | None = None
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [p for p in self.body.split("\n\n") if p.strip()]
+
+
+def article_id(path: Path) -> str:
+    """The article id: the file name without its suffix, made URL- and file-safe."""
+    return _ID_CHARS.sub("-", path.stem).strip("-") or "article"
+
+
+def find_articles(folder: Path) -> list[Path]:
+    """Article files of a folder, sorted by name (overrides and hidden files left out)."""
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES and not p.name.startswith(".")
+    )
+
+
+def read_article(path: str | Path, boilerplate: Iterable[str] = ()) -> Article:
+    """Read one article; raise :class:`BriefgenError` naming the file on bad input."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise BriefgenError("no such article file", path) from None
+    except IsADirectoryError:
+        raise BriefgenError("is a folder, not an article file", path) from None
+    except PermissionError:
+        raise BriefgenError("cannot read article file (permission denied)", path) from None
+    text = decode(raw, path)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    if not text.strip():
+        raise BriefgenError("empty article", path)
+
+    meta: dict = {}
+    if path.suffix.lower() in (".md", ".markdown"):
+        meta, text = _split_front_matter(text, path)
+        body = markdown_to_text(text)
+    else:
+        body = text
+        match = _DATE_HEADER.match(body)
+        if match:
+            meta["date"] = match.group(1)
+            body = body[match.end() :]
+    body = clean_body(body, boilerplate)
+    if not body.strip():
+        raise BriefgenError("article has no text once headers and boilerplate are removed", path)
+
+    date = meta.get("date")
+    if isinstance(date, (dt.date, dt.datetime)):
+        date = date.strftime("%Y-%m-%d")
+    elif date is not None:
+        date = str(date)
+        if not re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", date):
+            raise BriefgenError(f"date {date!r} is not YYYY-MM-DD or YYYY-MM", path, _meta_line(path, "date"))
+    language = meta.get("language") or meta.get("lang")
+    return Article(
+        id=article_id(path),
+        path=path,
+        body=body,
+        title=_str_or_none(meta.get("title")),
+        date=date,
+        language=_str_or_none(language),
+        source=_str_or_none(meta.get("source")),
+        licence=_str_or_none(meta.get("licence") or meta.get("license")),
+        url=_str_or_none(meta.get("url")) or _url_of(meta.get("source")),
+        meta={k: v for k, v in meta.items() if k not in _KNOWN_META},
+    )
+
+
+def decode(raw: bytes, path: Path) -> str:
+    """UTF-8 text, or an error naming the line of the first bad byte."""
+    if b"\x00" in raw[:8192]:
+        raise BriefgenError("binary file, not a text article", path)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise BriefgenError(
+            f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save the file as UTF-8",
+            path,
+            line,
+        ) from None
+
+
+def clean_body(body: str, boilerplate: Iterable[str] = ()) -> str:
+    """Drop boilerplate lines, trim line ends, keep one blank line between paragraphs."""
+    patterns = [re.compile(p) for p in boilerplate]
+    lines = []
+    for line in body.split("\n"):
+        if any(p.search(line) for p in patterns):
+            continue
+        lines.append(line.strip())
+    text = "\n".join(lines)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip() + "\n"
+
+
+def markdown_to_text(text: str) -> str:
+    """Plain-text paragraphs from Markdown (no HTML kept), one blank line between blocks."""
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"html": False})
+    blocks: list[str] = []
+    for token in md.parse(text):
+        if token.type != "inline":
+            continue
+        parts = []
+        for child in token.children or []:
+            if child.type in ("text", "code_inline", "html_inline"):
+                parts.append(child.content)
+            elif child.type in ("softbreak", "hardbreak"):
+                parts.append(" " if child.type == "softbreak" else "\n")
+            elif child.type == "image":
+                parts.append(child.content)
+        block = "".join(parts).strip()
+        if block:
+            blocks.append(block)
+    return "\n\n".join(blocks) + "\n"
+
+
+def _split_front_matter(text: str, path: Path) -> tuple[dict, str]:
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return {}, text
+    import yaml
+
+    try:
+        meta = yaml.safe_load(match.group(1) or "") or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark else None  # +1 for 1-based, +1 for the opening ---
+        raise BriefgenError(f"invalid YAML front matter: {getattr(exc, 'problem', exc)}", path, line) from None
+    if not isinstance(meta, dict):
+        raise BriefgenError("front matter must be a YAML mapping", path, 2)
+    return meta, text[match.end() :]
+
+
+def _meta_line(path: Path, key: str) -> int | None:
+    try:
+        for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if line.startswith(f"{key}:") or line.lstrip().startswith(f"date "):
+                return i
+    except (OSError, UnicodeDecodeError):
+        pass
+    return None
+
+
+def _str_or_none(value) -> str | None:
+    return str(value).strip() if value not in (None, "") else None
+
+
+def _url_of(value) -> str | None:
+    return value if isinstance(value, str) and value.startswith(("http://", "https://")) else None

@@ -1,0 +1,137 @@
+"""The pipeline, top to bottom: ingest -> extract -> facts (cached JSON) -> render.
+
+:class:`Pipeline` keeps the heavy objects (spaCy models, geocoder, Jinja2
+environment) for the life of the process, so a long-running caller pays for
+them once. ``build`` runs it over every article of the seeds folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from . import __version__
+from .atomic import atomic_write
+from .config import Config
+from .errors import BriefgenError
+from .facts import Facts
+from .ingest import Article, find_articles, read_article
+
+
+@dataclass
+class BuildReport:
+    written: list[Path] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (file, message)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+class Pipeline:
+    def __init__(self, config: Config):
+        self.config = config
+        self._extractor = None
+        self._renderer = None
+
+    # ----- stages
+
+    def read(self, path: str | Path) -> Article:
+        return read_article(path, self.config.boilerplate)
+
+    @property
+    def extractor(self):
+        if self._extractor is None:
+            from .extract import Extractor
+
+            self._extractor = Extractor(self.config)
+        return self._extractor
+
+    @property
+    def renderer(self):
+        if self._renderer is None:
+            from .render import Renderer
+
+            self._renderer = Renderer(self.config)
+        return self._renderer
+
+    def cache_key(self, article: Article) -> str:
+        """Hash of the article, the extraction settings and the package version."""
+        digest = hashlib.sha256()
+        digest.update(article.path.read_bytes())
+        digest.update(json.dumps(self.config.extraction_fingerprint(), sort_keys=True, default=str).encode())
+        digest.update(__version__.encode())
+        return digest.hexdigest()[:32]
+
+    def facts(self, article: Article, use_cache: bool = True) -> Facts:
+        """Extracted facts, read from the cache in ``out/cache`` when the inputs are unchanged."""
+        cache = self.config.output / "cache" / "facts" / f"{article.id}-{self.cache_key(article)}.json"
+        if use_cache and cache.is_file():
+            try:
+                return Facts.from_json(cache.read_text(encoding="utf-8"))
+            except (ValueError, TypeError, KeyError):
+                pass  # a stale or damaged cache entry is rebuilt
+        facts = self.extractor.extract(article)
+        if use_cache:
+            for old in cache.parent.glob(f"{article.id}-*.json") if cache.parent.is_dir() else []:
+                old.unlink(missing_ok=True)
+            atomic_write(cache, facts.to_json())
+        return facts
+
+    def html(self, article: Article, facts: Facts) -> str:
+        return self.renderer.html(article, facts)
+
+    def pdf(self, html: str) -> bytes:
+        return self.renderer.pdf(html, self.config.output)
+
+    def write_brief(self, article: Article, facts: Facts, folder: Path, formats=None) -> list[Path]:
+        formats = formats or self.config.brief.formats
+        written = []
+        if "json" in formats:
+            written.append(atomic_write(folder / f"{article.id}.json", facts.to_json(indent=2) + "\n"))
+        if "html" in formats or "pdf" in formats:
+            html = self.html(article, facts)
+            if "html" in formats:
+                written.append(atomic_write(folder / f"{article.id}.html", html))
+            if "pdf" in formats:
+                written.append(atomic_write(folder / f"{article.id}.pdf", self.pdf(html)))
+        return written
+
+    # ----- the main job
+
+    def build(self, progress: Callable[[str], None] | None = None) -> BuildReport:
+        progress = progress or (lambda line: print(line, file=sys.stderr, flush=True))
+        started = time.perf_counter()
+        report = BuildReport()
+        seeds = self.config.seeds
+        if not seeds.is_dir():
+            raise BriefgenError(f"seeds folder {seeds} does not exist", self.config.path)
+        paths = find_articles(seeds)
+        if not paths:
+            progress(f"no articles in {seeds}")
+        folder = self.config.output / "briefs"
+        width = len(str(len(paths)))
+        for n, path in enumerate(paths, 1):
+            t0 = time.perf_counter()
+            try:
+                article = self.read(path)
+                facts = self.facts(article)
+                written = self.write_brief(article, facts, folder)
+            except BriefgenError as exc:
+                report.failed.append((str(path), str(exc)))
+                progress(f"[{n:>{width}}/{len(paths)}] FAILED {exc}")
+                continue
+            report.written.extend(written)
+            progress(
+                f"[{n:>{width}}/{len(paths)}] {article.id}: {len(facts.actors)} actors, "
+                f"{len(facts.locations)} places, {len(facts.stakes)} stakes, {len(facts.reactions)} reactions "
+                f"-> {folder / article.id}.{{{','.join(self.config.brief.formats)}}} ({time.perf_counter() - t0:.1f}s)"
+            )
+        report.seconds = time.perf_counter() - started
+        return report
