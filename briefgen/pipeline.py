@@ -127,6 +127,11 @@ class Pipeline:
                 report.failed.append((str(path), str(exc)))
                 progress(f"[{n:>{width}}/{len(paths)}] FAILED {exc}")
                 continue
+            except Exception as exc:  # a bug must not cost the other briefs
+                message = f"{path}: internal error ({type(exc).__name__}: {exc}); please report it"
+                report.failed.append((str(path), message))
+                progress(f"[{n:>{width}}/{len(paths)}] FAILED {message}")
+                continue
             report.written.extend(written)
             progress(
                 f"[{n:>{width}}/{len(paths)}] {article.id}: {len(facts.actors)} actors, "
