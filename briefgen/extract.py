@@ -31,7 +31,7 @@ PERSON_LABELS = {"PER", "PERSON"}
 ORG_LABELS = {"ORG"}
 PLACE_LABELS = {"LOC", "GPE", "FAC"}
 GROUP_LABELS = {"NORP"}
-KIND_RANK = {"site": 0, "city": 1, "region": 2, "sea": 3, "other": 4, "country": 5}
+KIND_RANK = {"site": 0, "city": 1, "region": 2, "sea": 3, "country": 5, "other": 6}
 QUOTE_PAIRS = {"«": "»", "“": "”", '"': '"', "„": "“"}
 MIN_DIRECT_WORDS = 4
 
@@ -390,23 +390,35 @@ class _Run:
                 self.add(("country", place.country), m, kind="country", country=place.country, acts=True)
                 self.add(("place", place.name), m, kind="place", place=place, country=place.country, located=True, count=False)
                 continue
-            if place is not None and (m.label not in PERSON_LABELS | ORG_LABELS or place.kind != "other"):
-                if m.label in ORG_LABELS and self.has_org_head(m.text):
-                    pass
-                else:
-                    self.add(("place", place.name), m, kind="place", place=place, country=place.country, located=True)
-                    continue
+            if place is not None and m.label in PLACE_LABELS and not self.has_org_head(m.text):
+                self.add(("place", place.name), m, kind="place", place=place, country=place.country, located=True)
+                continue
             if m.label in PERSON_LABELS:
                 persons.append(m)
             elif m.label in ORG_LABELS or (m.label in PLACE_LABELS and self.has_org_head(m.text)):
                 self.add(("org", key), m, kind="organization", acts=True)
-            elif m.label in GROUP_LABELS:
+            elif m.label in GROUP_LABELS and self.is_group(m):
                 self.add(("group", key), m, kind="group", acts=True)
             elif m.label in PLACE_LABELS:
                 self.add(("place", key), m, kind="place", located=True)
             elif m.label == "MISC" and self.looks_like_person(m):
                 persons.append(m)
         self.cluster_persons(persons)
+        self.merge_organizations()
+
+    def merge_organizations(self) -> None:
+        """One organisation per real body: acronyms ("HRW"), short forms and typos join the full name."""
+        orgs = sorted((e for e in self.entities if e.kind == "organization"),
+                      key=lambda e: -max(len(fold(f)) for f in e.forms()))
+        for i, small in enumerate(reversed(orgs)):
+            for big in orgs:
+                if big is small or not big.mentions or not small.mentions:
+                    continue
+                if any(_same_body(fold(a), fold(b), b) for a in big.forms() for b in small.forms()):
+                    big.mentions.extend(small.mentions)
+                    small.mentions = []
+                    break
+        self.entities = [e for e in self.entities if e.mentions]
 
     def add(self, key, m: Mention, kind: str, count: bool = True, **attrs) -> Entity:
         entity = self.by_form.get(key)
@@ -438,6 +450,13 @@ class _Run:
 
     def is_capital(self, place: Place) -> bool:
         return self.geo.is_capital(place) if hasattr(self.geo, "is_capital") else True
+
+    def is_group(self, m: Mention) -> bool:
+        """A named people acting ("the Rohingya"), not a demonym or an adjective ("Indonesian")."""
+        root = self.doc[m.tok_start:m.tok_end].root
+        if root.pos_ not in ("PROPN", "NOUN") or root.dep_ in ("amod", "compound"):
+            return False
+        return not any(self.geo.country_of_adjective(w, self.lang) for w in (m.text, m.text.rstrip("s")))
 
     def has_org_head(self, text: str) -> bool:
         words = fold(text).split()
@@ -582,7 +601,9 @@ class _Run:
         for subj in subjects:
             if fold(subj.text) in self.lex.pronouns or subj.pos_ == "PRON":
                 return last
-            entity = self.entity_in(subj.left_edge.i, subj.right_edge.i + 1)
+            entity = self.entity_in(subj.i, subj.i + 1, containing=True) or self.entity_in(
+                subj.left_edge.i, subj.right_edge.i + 1
+            )
             if entity is not None:
                 return entity
         # inverted subject: ", a dit Vladimir Poutine"
@@ -594,15 +615,24 @@ class _Run:
                 break
         return None
 
-    def entity_in(self, tok_start: int, tok_end: int) -> Entity | None:
+    def entity_in(self, tok_start: int, tok_end: int, containing: bool = False) -> Entity | None:
+        """The actor mentioned in a token range (persons first, then the earliest), outside quotes.
+
+        With ``containing``, the mention only has to cover the range (the subject's head word).
+        """
         best = None
         for entity in self.entities:
             if entity.kind == "place":
                 continue
             for m in entity.mentions:
-                if m.tok_start >= tok_start and m.tok_end <= tok_end:
-                    if best is None or m.tok_start < best[0]:
-                        best = (m.tok_start, entity)
+                inside = (m.tok_start <= tok_start and tok_end <= m.tok_end) if containing else (
+                    m.tok_start >= tok_start and m.tok_end <= tok_end
+                )
+                if not inside or self.in_quote(m.start, m.end):
+                    continue
+                rank = (entity.kind != "person", m.tok_start)
+                if best is None or rank < best[0]:
+                    best = (rank, entity)
         return best[1] if best else None
 
     def is_speech_verb(self, tok) -> bool:
@@ -812,6 +842,24 @@ class _Run:
                 out.append(Stake(topic=topic_id, label=label, evidence=[self.evidence(i) for i in hits]))
         out.sort(key=lambda s: -len(s.evidence))
         return out
+
+
+def _same_body(long: str, short: str, short_raw: str) -> bool:
+    """Is ``short`` another name of ``long``: its acronym, its head part, or a typo of it?"""
+    if len(short) >= len(long):
+        return short == long or SequenceMatcher(None, short, long).ratio() >= 0.9 and len(short) > 8
+    words = [w for w in long.split() if w not in _FUNCTION_WORDS]
+    if short_raw.isupper() and 2 <= len(short) <= 6 and " " not in short:
+        initials = "".join(w[0] for w in words)
+        if short == initials or short == "".join(w[0] for w in long.split()):
+            return True
+    short_words = short.split()
+    return len(short_words) >= 2 and long.split()[: len(short_words)] == short_words or (
+        len(short) > 8 and SequenceMatcher(None, short, long).ratio() >= 0.9
+    )
+
+
+_FUNCTION_WORDS = {"de", "du", "des", "la", "le", "les", "l", "d", "of", "the", "and", "et", "for", "pour", "s"}
 
 
 def _strip_det(text: str) -> str:

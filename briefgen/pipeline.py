@@ -34,6 +34,21 @@ class BuildReport:
         return not self.failed
 
 
+def _code_fingerprint() -> str:
+    """Hash of the extraction code and data, so a changed rule never serves stale facts."""
+    global _CODE_FINGERPRINT
+    if _CODE_FINGERPRINT is None:
+        here = Path(__file__).parent
+        digest = hashlib.sha256()
+        for path in sorted([here / "extract.py", here / "geocode.py", here / "ingest.py", *(here / "data").glob("*.yaml")]):
+            digest.update(path.name.encode() + path.read_bytes())
+        _CODE_FINGERPRINT = digest.hexdigest()
+    return _CODE_FINGERPRINT
+
+
+_CODE_FINGERPRINT: str | None = None
+
+
 class Pipeline:
     def __init__(self, config: Config):
         self.config = config
@@ -67,6 +82,7 @@ class Pipeline:
         digest.update(article.path.read_bytes())
         digest.update(json.dumps(self.config.extraction_fingerprint(), sort_keys=True, default=str).encode())
         digest.update(__version__.encode())
+        digest.update(_code_fingerprint().encode())
         return digest.hexdigest()[:32]
 
     def facts(self, article: Article, use_cache: bool = True) -> Facts:
