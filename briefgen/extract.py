@@ -303,6 +303,12 @@ class _Run:
         """Clean an entity span: trim function words and stray tokens, extend truncated names."""
         doc = self.doc
         start, end = ent.start, ent.end
+        if any(c.isdigit() for c in ent.text) and ent.label_ not in ORG_LABELS | {"MISC"}:
+            return None  # ratings, codes and dates are not people or places
+        if ent.label_ in PLACE_LABELS and self.geo.lookup(ent.text, self.lang) is not None:
+            while start < end - 1 and doc[start].pos_ == "DET":
+                start += 1
+            return doc[start:end]  # a known place written in lower case ("mer du Japon")
         # extend over names the model cut short ("Kim Jong" + "Un", "An Chan" + "-il")
         while end < len(doc):
             tok = doc[end]
@@ -390,7 +396,9 @@ class _Run:
                 self.add(("country", place.country), m, kind="country", country=place.country, acts=True)
                 self.add(("place", place.name), m, kind="place", place=place, country=place.country, located=True, count=False)
                 continue
-            if place is not None and m.label in PLACE_LABELS and not self.has_org_head(m.text):
+            if place is not None and not self.has_org_head(m.text) and (
+                m.label in PLACE_LABELS or place.kind in ("city", "country")
+            ):
                 self.add(("place", place.name), m, kind="place", place=place, country=place.country, located=True)
                 continue
             if m.label in PERSON_LABELS:
@@ -439,6 +447,8 @@ class _Run:
 
     def place_of(self, m: Mention) -> Place | None:
         place = self.geo.lookup(m.text, self.lang)
+        if place is not None and place.kind == "city" and m.text.isupper():
+            return None  # an acronym ("OTAN") is not a small town
         if place is None:
             # "cosmodrome russe de Vostotchny" -> "Vostotchny"; "coast of Aceh" -> "Aceh"
             parts = re.split(r"\s+(?:de la|de l'|du|des|de|d'|of the|of)\s+|\s+d'", m.text)
