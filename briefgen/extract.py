@@ -823,11 +823,12 @@ class _Run:
                     continue
                 setting = not self.acts(m) or e.kind == "place"
                 kind = e.place.kind if e.place else "other"
-                rank = (0 if setting else 1, KIND_RANK.get(kind, 4), m.start)
+                rank = (e.place is None, not setting, KIND_RANK.get(kind, 6), m.start)
                 if best is None or rank < best[0]:
                     best = (rank, e)
-        if best is None:
-            best = (None, min(places, key=lambda e: e.mentions[0].start))
+        if best is None or best[1].place is None:
+            # nothing named in the lead: the place the article names most, geocoded first
+            best = (None, min(places, key=lambda e: (e.place is None, -len(e.mentions), e.mentions[0].start)))
         return best[1]
 
     # ----- stakes
