@@ -376,7 +376,11 @@ class _Run:
         return True
 
     def is_subject(self, m: Mention) -> bool:
+        """Subject of a verb, or the source after an attribution marker ("selon Washington")."""
         root = self.doc[m.tok_start:m.tok_end].root
+        before = fold(self.body[max(0, m.start - 20):m.start])
+        if any(before.endswith(marker) for marker in self.lex.attribution_markers):
+            return True
         return root.dep_.startswith("nsubj") or root.dep_ == "ROOT" and root.head.i == root.i
 
     def cluster(self, mentions: list[Mention]) -> None:
@@ -712,7 +716,7 @@ class _Run:
                 tok = self.doc.char_span(start, start + 1, alignment_mode="expand")
                 if tok is None:
                     continue
-                entity = self.entity_in(tok.start, min(tok.start + 6, sent.end))
+                entity = self.entity_in(tok.start, tok.start + 1, containing=True)
                 if entity is not None and entity.kind != "organization" or (
                     entity is not None and not self.is_news_source(entity)
                 ):
