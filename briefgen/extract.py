@@ -41,15 +41,29 @@ MIN_DIRECT_WORDS = 4
 
 @functools.cache
 def load_model(name: str):
-    """Load a spaCy pipeline once per process."""
+    """Load a spaCy pipeline once per process, with paragraph breaks as sentence breaks."""
     import spacy
+    from spacy.language import Language
 
     try:
-        return spacy.load(name)
+        nlp = spacy.load(name)
     except OSError as exc:
         raise BriefgenError(
             f"spaCy model {name!r} is not installed (pip install the project again): {exc}"
         ) from None
+    if not Language.has_factory("briefgen_paragraphs"):
+        Language.component("briefgen_paragraphs", func=_paragraph_breaks)
+    first = "parser" if "parser" in nlp.pipe_names else None
+    nlp.add_pipe("briefgen_paragraphs", before=first) if first else nlp.add_pipe("briefgen_paragraphs")
+    return nlp
+
+
+def _paragraph_breaks(doc):
+    """A blank line ends a sentence (headings have no final full stop)."""
+    for tok in doc[:-1]:
+        if tok.is_space and "\n" in tok.text:
+            doc[tok.i + 1].is_sent_start = True
+    return doc
 
 
 @dataclass
@@ -320,7 +334,7 @@ class _Run:
             elif (
                 ent.label_ in PERSON_LABELS | {"MISC"}
                 and tok.is_title
-                and tok.pos_ == "PROPN"
+                and (tok.pos_ == "PROPN" or len(tok.text) <= 3)
                 and not tok.is_sent_start
                 and len(tok.text) <= 4
                 and fold(tok.text) not in self.lex.stop_entities
@@ -622,7 +636,7 @@ class _Run:
                 return entity
         # inverted subject: ", a dit Vladimir Poutine"
         for tok in self.doc[verb.i + 1: min(verb.i + 5, len(self.doc))]:
-            entity = self.entity_in(tok.i, tok.i + 1)
+            entity = self.entity_in(tok.i, tok.i + 1, containing=True)
             if entity is not None and entity.kind != "place":
                 return entity
             if tok.is_punct and tok.text not in ("-",):
@@ -672,6 +686,8 @@ class _Run:
                     text = self.body[content[0]:content[1]].strip(" ,.;:")
                     if len(text.split()) >= 3:
                         out.append((speaker, Reaction("", text, "indirect", [self.evidence(si)])))
+                        # quoted fragments inside reported speech belong to it
+                        used_quotes.update(q for q in sent_quotes if content[0] <= q[0] and q[1] <= content[1])
                 last = speaker
             # attribution markers: "selon Washington", "according to X"
             marker_speaker = self.marker_speaker(sent)
