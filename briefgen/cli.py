@@ -101,7 +101,11 @@ def cmd_brief(args, config) -> int:
 
     _quiet_renderer_logs()
     pipeline = Pipeline(config)
-    article = pipeline.read(args.article)
+    try:
+        article = pipeline.read(args.article)
+    except BriefgenError as exc:  # a bad article is an article failure (1), not a usage error (2)
+        _error(str(exc))
+        return EXIT_FAILED
     facts = pipeline.facts(article)
     target = args.output or (config.output / "briefs" / f"{article.id}.pdf")
     suffix = target.suffix.lower()

@@ -214,8 +214,11 @@ class _Run:
     # ----- helpers
 
     def evidence(self, sent_index: int) -> Evidence:
+        """The sentence's offsets, without the spaces and line breaks around it."""
         sent = self.sents[sent_index]
-        return Evidence(sent.start_char, sent.end_char)
+        text = sent.text
+        start = sent.start_char + (len(text) - len(text.lstrip()))
+        return Evidence(start, max(start + 1, sent.start_char + len(text.rstrip())))
 
     def sent_at(self, char: int) -> int:
         for i, sent in enumerate(self.sents):

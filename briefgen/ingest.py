@@ -110,7 +110,7 @@ def read_article(path: str | Path, boilerplate: Iterable[str] = ()) -> Article:
         language=_str_or_none(language),
         source=_str_or_none(meta.get("source")),
         licence=_str_or_none(meta.get("licence") or meta.get("license")),
-        url=_str_or_none(meta.get("url")) or _url_of(meta.get("source")),
+        url=_url_of(meta.get("url")) or _url_of(meta.get("source")),  # web links only: no javascript:/data:
         meta={k: v for k, v in meta.items() if k not in _KNOWN_META},
     )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sys
 import time
 from dataclasses import dataclass, field
@@ -95,8 +96,10 @@ class Pipeline:
                 pass  # a stale or damaged cache entry is rebuilt
         facts = self.extractor.extract(article)
         if use_cache:
-            for old in cache.parent.glob(f"{article.id}-*.json") if cache.parent.is_dir() else []:
-                old.unlink(missing_ok=True)
+            stale = re.compile(re.escape(article.id) + r"-[0-9a-f]{32}\.json")
+            for old in cache.parent.iterdir() if cache.parent.is_dir() else []:
+                if stale.fullmatch(old.name):
+                    old.unlink(missing_ok=True)
             atomic_write(cache, facts.to_json())
         return facts
 

@@ -7,6 +7,7 @@ article can never make the renderer fetch anything.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -103,9 +104,17 @@ class Renderer:
         for group in (facts.actors, facts.locations, facts.stakes, facts.reactions):
             for item in group:
                 spans.update((e.start, e.end) for e in item.evidence)
-        ordered = sorted(spans)
-        numbers = {span: i + 1 for i, span in enumerate(ordered)}
         body = article.body
+        blocks = [(m.start(), m.end()) for m in re.finditer(r"[^\n](?:.|\n(?!\n))*", body)]
+        # a span that crosses a paragraph break is cut at the end of its first paragraph
+        fitted = {}
+        for s, e in sorted(spans):
+            block = next(((b0, b1) for b0, b1 in blocks if b0 <= s < b1), None)
+            if block is not None:
+                fitted[(s, e)] = (s, min(e, block[1]))
+        ordered = sorted(set(fitted.values()))
+        placed = {span: i + 1 for i, span in enumerate(ordered)}
+        numbers = {span: placed[cut] for span, cut in fitted.items()}
         paragraphs = []
         pos = 0
         for block in body.split("\n\n"):
@@ -119,7 +128,7 @@ class Renderer:
                 if s >= start and e <= end and s >= cursor:
                     if s > cursor:
                         pieces.append((body[cursor:s], None))
-                    pieces.append((body[s:e], numbers[(s, e)]))
+                    pieces.append((body[s:e], placed[(s, e)]))
                     cursor = e
             if cursor < end:
                 pieces.append((body[cursor:end], None))

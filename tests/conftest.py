@@ -1,0 +1,195 @@
+"""Shared fixtures for the briefgen tests.
+
+Everything is real (spaCy, WeasyPrint, pypdf); to stay fast the CLI is called
+in-process through ``briefgen.cli.main`` so that spaCy's French pipeline
+(``briefgen.extract.load_model`` is cached per process) loads once per session.
+One session-wide ``build`` over a temporary project (one French seed, one
+English seed) provides the outputs most tests read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import re
+import shutil
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from briefgen.cli import main  # noqa: E402
+
+REPO_CONFIG = ROOT / "config.yaml"
+SEEDS = ROOT / "seeds"
+FR_SEED = SEEDS / "000_7b9975ba05c54ee4.txt"
+EN_SEED = SEEDS / "07-north-korea-quasi-state-of-war.md"
+FR_ID = FR_SEED.stem
+EN_ID = EN_SEED.stem
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+@dataclass
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def err_lines(self) -> list[str]:
+        return [line for line in self.err.splitlines() if line.strip()]
+
+    @property
+    def out_lines(self) -> list[str]:
+        return [line for line in self.out.splitlines() if line.strip()]
+
+
+def run_cli(*argv: str | os.PathLike) -> CliResult:
+    """Run ``briefgen ARGV`` in this process; capture stdout and stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main([os.fspath(a) for a in argv])
+    return CliResult(code, out.getvalue(), err.getvalue())
+
+
+def yaml_str(value: str | os.PathLike) -> str:
+    """A YAML scalar for a path (JSON strings are valid YAML)."""
+    return json.dumps(os.fspath(value))
+
+
+def write_config(dest: Path, *, seeds: Path | str = "seeds", output: Path | str = "out", extra: str = "",
+                 replace: dict[str, str] | None = None) -> Path:
+    """The repository's config.yaml with ``seeds``/``output`` repointed, written to ``dest``."""
+    text = REPO_CONFIG.read_text(encoding="utf-8")
+    text, n1 = re.subn(r"(?m)^seeds:.*$", f"seeds: {yaml_str(seeds)}", text)
+    text, n2 = re.subn(r"(?m)^output:.*$", f"output: {yaml_str(output)}", text)
+    assert n1 == n2 == 1, "config.yaml no longer has top-level seeds:/output: lines"
+    for old, new in (replace or {}).items():
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_text(text + extra, encoding="utf-8")
+    return dest
+
+
+def pdf_text(path: Path) -> str:
+    """All text of a PDF, NFKC-normalised, with every whitespace run removed."""
+    import unicodedata
+
+    from pypdf import PdfReader
+
+    text = "".join(page.extract_text() or "" for page in PdfReader(str(path)).pages)
+    return squash(unicodedata.normalize("NFKC", text))
+
+
+def squash(text: str) -> str:
+    """Drop all whitespace (PDF text extraction breaks lines anywhere, e.g. after hyphens)."""
+    return re.sub(r"\s+", "", text)
+
+
+@dataclass
+class Project:
+    """A temporary briefgen project: config, seeds folder, output folder."""
+
+    root: Path
+    config_path: Path
+    seeds: Path
+    output: Path
+    build: CliResult | None = None
+    ids: list[str] = field(default_factory=list)
+
+    @property
+    def briefs(self) -> Path:
+        return self.output / "briefs"
+
+    @property
+    def config(self):
+        from briefgen.config import load_config
+
+        return load_config(self.config_path)
+
+    def facts(self, article_id: str) -> dict:
+        return json.loads((self.briefs / f"{article_id}.json").read_text(encoding="utf-8"))
+
+    def body(self, path: Path) -> str:
+        from briefgen.ingest import read_article
+
+        return read_article(path, self.config.boilerplate).body
+
+
+def make_project(root: Path, seed_files=(), texts: dict[str, str | bytes] | None = None,
+                 share_cache_from: Project | None = None, **config_kw) -> Project:
+    """A project folder with copies of ``seed_files`` and the articles in ``texts``.
+
+    ``share_cache_from`` copies another project's facts cache, so articles that
+    project already extracted are not extracted again (the cache key does not
+    depend on the output folder).
+    """
+    seeds = root / "seeds"
+    seeds.mkdir(parents=True, exist_ok=True)
+    for src in seed_files:
+        shutil.copy2(src, seeds / Path(src).name)
+    for name, data in (texts or {}).items():
+        target = seeds / name
+        if isinstance(data, bytes):
+            target.write_bytes(data)
+        else:
+            target.write_text(data, encoding="utf-8")
+    output = root / "out"
+    if share_cache_from is not None and (share_cache_from.output / "cache").is_dir():
+        shutil.copytree(share_cache_from.output / "cache", output / "cache")
+    config_path = write_config(root / "config.yaml", seeds="seeds", output="out", **config_kw)
+    return Project(root=root, config_path=config_path, seeds=seeds, output=output)
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_geocode_cache(tmp_path_factory):
+    """Keep the geocoder's city-table cache file out of the user's ~/.cache."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("BRIEFGEN_CACHE_DIR", str(tmp_path_factory.mktemp("geocode-cache")))
+    yield
+    mp.undo()
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Project:
+    """ONE real ``briefgen build`` (French + English seed), shared by the whole session."""
+    project = make_project(tmp_path_factory.mktemp("project"), [FR_SEED, EN_SEED])
+    project.build = run_cli("build", "-c", project.config_path)
+    project.ids = [FR_ID, EN_ID]
+    if project.build.code != 0:
+        pytest.fail(f"session build failed ({project.build.code}):\n{project.build.err}")
+    return project
+
+
+@pytest.fixture(scope="session")
+def seed_paths(built) -> dict[str, Path]:
+    """Article id -> the copy of the seed inside the built project."""
+    return {FR_ID: built.seeds / FR_SEED.name, EN_ID: built.seeds / EN_SEED.name}
+
+
+@pytest.fixture
+def cli():
+    return run_cli
+
+
+@pytest.fixture(scope="session")
+def briefgen_cmd() -> list[str]:
+    """How to start briefgen in a subprocess: the venv's console script, else ``python -m briefgen``."""
+    script = Path(sys.executable).parent / "briefgen"
+    if script.is_file() and os.access(script, os.X_OK):
+        return [str(script)]
+    found = shutil.which("briefgen")
+    return [found] if found else [sys.executable, "-m", "briefgen"]
