@@ -20,6 +20,7 @@ import yaml
 
 from .errors import BriefgenError
 from .geocode import GazetteerEntry
+from .ingest import decode
 
 TLP_LEVELS = ("TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED")
 CONFIG_NAME = "config.yaml"
@@ -111,11 +112,7 @@ def load_config(path: str | Path | None = None) -> Config:
         raise BriefgenError("configuration file not found", path) from None
     except IsADirectoryError:
         raise BriefgenError("configuration path is a folder, not a file", path) from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise BriefgenError(f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})", path, line) from None
+    text = decode(raw, path)
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
