@@ -676,7 +676,7 @@ class _Run:
         last: Entity | None = None
         used_quotes: set[tuple[int, int]] = set()
         for si, sent in enumerate(self.sents):
-            sent_quotes = [q for q in self.quotes if sent.start_char <= q[0] < sent.end_char]
+            sent_quotes = [q for q in self.quotes if q[0] < sent.end_char and q[1] > sent.start_char]
             verbs = [t for t in sent if self.is_speech_verb(t) and not self.in_quote(t.idx)]
             speaker = None
             for verb in verbs:
@@ -685,6 +685,8 @@ class _Run:
                     continue
                 content = self.reported_content(verb, sent)
                 long_quotes = [q for q in sent_quotes if len(self.body[q[0]:q[1]].split()) >= MIN_DIRECT_WORDS]
+                if content and (self.in_quote(content[0]) or self.in_quote(content[0] + 1)):
+                    content = None  # the words before the verb are a quotation: a direct reaction
                 if content and not any(_covers(q, content, self.body) for q in long_quotes):
                     text = self.body[content[0]:content[1]].strip(" ,.;:")
                     if len(text.split()) >= 3:
@@ -713,7 +715,7 @@ class _Run:
                     continue
                 used_quotes.add(q)
                 text = self.body[q[0]:q[1]].strip()
-                ev = [self.evidence(i) for i in range(si, self.sent_at(q[1] - 1) + 1)]
+                ev = [self.evidence(i) for i in range(self.sent_at(q[0]), self.sent_at(q[1] - 1) + 1)]
                 out.append((who, Reaction("", text, "direct", ev)))
                 last = who
         return out
