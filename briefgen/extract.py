@@ -626,17 +626,24 @@ class _Run:
 
     def speaker_of(self, verb, last: Entity | None) -> Entity | None:
         """The entity that is the subject of a speech verb (or the last speaker for a pronoun)."""
+        inverted = self.inverted_speaker(verb)
+        if inverted is not None:
+            return inverted
         subjects = [c for c in verb.children if c.dep_.startswith("nsubj")]
         if not subjects and verb.dep_ in ("conj", "xcomp") and verb.head.pos_ in ("VERB", "AUX"):
             subjects = [c for c in verb.head.children if c.dep_.startswith("nsubj")]
+        found = []
         for subj in subjects:
             if fold(subj.text) in self.lex.pronouns or subj.pos_ == "PRON":
                 return last
-            entity = self.entity_in(subj.i, subj.i + 1, containing=True) or self.entity_in(
-                subj.left_edge.i, subj.right_edge.i + 1
-            )
+            # a person in the subject phrase speaks ("le porte-parole du Kremlin, Dmitri Peskov")
+            entity = self.entity_in(subj.left_edge.i, subj.right_edge.i + 1)
+            if entity is None or entity.kind != "person":
+                entity = self.entity_in(subj.i, subj.i + 1, containing=True) or entity
             if entity is not None:
-                return entity
+                found.append(entity)
+        if found:
+            return next((e for e in found if e.kind == "person"), found[0])
         # inverted subject: ", a dit Vladimir Poutine"
         for tok in self.doc[verb.i + 1: min(verb.i + 5, len(self.doc))]:
             entity = self.entity_in(tok.i, tok.i + 1, containing=True)
@@ -644,6 +651,20 @@ class _Run:
                 return entity
             if tok.is_punct and tok.text not in ("-",):
                 break
+        return None
+
+    def inverted_speaker(self, verb) -> Entity | None:
+        """ "<words>, a déclaré X" / "<words>", said X": the actor right after a verb that follows a comma."""
+        first = verb
+        while first.i > 0 and self.doc[first.i - 1].pos_ in ("AUX", "PRON") and self.doc[first.i - 1].text != ",":
+            first = self.doc[first.i - 1]
+        before = self.doc[first.i - 1] if first.i > 0 else None
+        if before is None or before.text not in (",", '"', "»", "”"):
+            return None
+        for tok in self.doc[verb.i + 1: min(verb.i + 4, len(self.doc))]:
+            entity = self.entity_in(tok.i, tok.i + 1, containing=True)
+            if entity is not None:
+                return entity
         return None
 
     def entity_in(self, tok_start: int, tok_end: int, containing: bool = False) -> Entity | None:
