@@ -636,6 +636,14 @@ class _Run:
         for subj in subjects:
             if fold(subj.text) in self.lex.pronouns or subj.pos_ == "PRON":
                 return last
+            # "An Chan-il, un transfuge devenu chercheur ..., avait déclaré": the subject is an
+            # apposition of the person named just before it
+            edge = subj.left_edge.i
+            if edge >= 2 and self.doc[edge - 1].text == "," and self.entity_in(subj.i, subj.i + 1, containing=True) is None:
+                named = self.entity_in(edge - 2, edge - 1, containing=True)
+                if named is not None and named.kind == "person":
+                    found.append(named)
+                    continue
             # a person in the subject phrase speaks ("le porte-parole du Kremlin, Dmitri Peskov")
             entity = self.entity_in(subj.left_edge.i, subj.right_edge.i + 1)
             if entity is None or entity.kind != "person":
