@@ -78,6 +78,7 @@ class Lexicon:
     pronouns: set[str]
     locative_prepositions: set[str]
     capitals_act_for_country: bool = True
+    government_nouns: set[str] = field(default_factory=set)
 
     @classmethod
     def load(cls, lang: str, extra: Path | None = None) -> "Lexicon":
@@ -107,6 +108,7 @@ class Lexicon:
             pronouns={fold(v) for v in data.get("pronouns", [])},
             locative_prepositions={fold(v) for v in data.get("locative_prepositions", [])},
             capitals_act_for_country=bool(data.get("capitals_act_for_country", True)),
+            government_nouns={fold(v) for v in data.get("government_nouns", [])},
         )
 
 
@@ -434,6 +436,34 @@ class _Run:
                 persons.append(m)
         self.cluster_persons(persons)
         self.merge_organizations()
+        self.find_governments()
+
+    def find_governments(self) -> None:
+        """ "le gouvernement malien", "Thailand's foreign minister": the country speaks and acts."""
+        for tok in self.doc:
+            if tok.pos_ != "NOUN" or fold(tok.lemma_) not in self.lex.government_nouns or self.in_quote(tok.idx):
+                continue
+            code = None
+            end = tok.i + 1
+            for child in tok.children:
+                if child.dep_ == "amod" and child.i > tok.i:
+                    code = self.geo.country_of_adjective(child.text, self.lang)
+                    if code:
+                        end = child.i + 1
+                        break
+            start = tok.i
+            if code is None and self.lang == "en":
+                # "Thailand's foreign minister"
+                for child in tok.children:
+                    if child.dep_ == "poss":
+                        place = self.geo.lookup(child.text, self.lang)
+                        if place is not None and place.kind == "country":
+                            code, start = place.country, child.i
+            if code is None:
+                continue
+            span = self.doc[start:end]
+            m = Mention(span.text, span.start_char, span.end_char, "ORG", self.sent_of_token[start], start, end)
+            self.add(("country", code), m, kind="country", country=code, acts=True)
 
     def merge_organizations(self) -> None:
         """One organisation per real body: acronyms ("HRW"), short forms and typos join the full name."""
