@@ -477,6 +477,14 @@ class _Run:
                     big.mentions.extend(small.mentions)
                     small.mentions = []
                     break
+        # the same name tagged once as a group and once as an organisation is one group
+        groups = {fold(f): e for e in self.entities if e.kind == "group" for f in e.forms()}
+        for e in self.entities:
+            if e.kind == "organization" and e.mentions:
+                twin = next((groups[fold(f)] for f in e.forms() if fold(f) in groups), None)
+                if twin is not None:
+                    twin.mentions.extend(e.mentions)
+                    e.mentions = []
         self.entities = [e for e in self.entities if e.mentions]
 
     def add(self, key, m: Mention, kind: str, count: bool = True, **attrs) -> Entity:
@@ -515,8 +523,10 @@ class _Run:
     def is_group(self, m: Mention) -> bool:
         """A named people acting ("the Rohingya"), not a demonym or an adjective ("Indonesian")."""
         root = self.doc[m.tok_start:m.tok_end].root
-        if root.pos_ not in ("PROPN", "NOUN") or root.dep_ in ("amod", "compound"):
-            return False
+        if root.pos_ not in ("PROPN", "NOUN") or root.dep_ not in (
+            "nsubj", "nsubjpass", "nsubj:pass", "obj", "dobj", "iobj", "conj", "appos", "ROOT"
+        ):
+            return False  # adjectives, compounds and "a minority of Muslims" are not actors
         return not any(self.geo.country_of_adjective(w, self.lang) for w in (m.text, m.text.rstrip("s")))
 
     def has_org_head(self, text: str) -> bool:
