@@ -666,10 +666,11 @@ class _Run:
 
     def speaker_of(self, verb, last: Entity | None) -> Entity | None:
         """The entity that is the subject of a speech verb (or the last speaker for a pronoun)."""
-        inverted = self.inverted_speaker(verb)
-        if inverted is not None:
-            return inverted
         subjects = [c for c in verb.children if c.dep_.startswith("nsubj")]
+        if not any(c.i < verb.i for c in subjects):
+            inverted = self.inverted_speaker(verb)
+            if inverted is not None:
+                return inverted
         if not subjects and verb.dep_ in ("conj", "xcomp") and verb.head.pos_ in ("VERB", "AUX"):
             subjects = [c for c in verb.head.children if c.dep_.startswith("nsubj")]
         found = []
@@ -692,6 +693,15 @@ class _Run:
                 found.append(entity)
         if found:
             return next((e for e in found if e.kind == "person"), found[0])
+        if not subjects:
+            # the parser lost the subject: take the actor named right before the verb group
+            first = verb
+            while first.i > 0 and self.doc[first.i - 1].pos_ == "AUX":
+                first = self.doc[first.i - 1]
+            if first.i > 0:
+                named = self.entity_in(first.i - 1, first.i, containing=True)
+                if named is not None:
+                    return named
         # inverted subject: ", a dit Vladimir Poutine"
         for tok in self.doc[verb.i + 1: min(verb.i + 5, len(self.doc))]:
             entity = self.entity_in(tok.i, tok.i + 1, containing=True)
@@ -848,7 +858,9 @@ class _Run:
             name = entity.place.name
         else:
             forms = entity.forms()
-            name = max(forms, key=lambda f: (len(f.split()) if entity.kind == "person" else 0, forms[f], len(f)))
+            # people and bodies by their fullest name; other entities by their usual one
+            full = entity.kind in ("person", "organization")
+            name = max(forms, key=lambda f: (len(f.split()) if full else 0, forms[f], len(f)))
             if entity.kind == "person":
                 words = name.split()
                 while words and words[0].casefold() in self.lex.honorifics:
