@@ -415,7 +415,7 @@ class _Run:
                 self.add(("country", place.country), m, kind="country", place=place, country=place.country,
                          acts=self.acts(m), located=True)
                 continue
-            if place is not None and place.kind == "city" and self.lex.capitals_act_for_country and self.is_subject(m) and self.is_capital(place):
+            if place is not None and place.kind == "city" and self.lex.capitals_act_for_country and self.is_subject(m):
                 self.add(("country", place.country), m, kind="country", country=place.country, acts=True)
                 self.add(("place", place.name), m, kind="place", place=place, country=place.country, located=True, count=False)
                 continue
@@ -516,9 +516,6 @@ class _Run:
                 if tail is not None and tail.kind not in ("country",):
                     place = tail
         return place
-
-    def is_capital(self, place: Place) -> bool:
-        return self.geo.is_capital(place) if hasattr(self.geo, "is_capital") else True
 
     def is_group(self, m: Mention) -> bool:
         """A named people acting ("the Rohingya"), not a demonym or an adjective ("Indonesian")."""
@@ -766,7 +763,7 @@ class _Run:
                 long_quotes = [q for q in sent_quotes if len(self.body[q[0]:q[1]].split()) >= MIN_DIRECT_WORDS]
                 if content and (self.in_quote(content[0]) or self.in_quote(content[0] + 1)):
                     content = None  # the words before the verb are a quotation: a direct reaction
-                if content and not any(_covers(q, content, self.body) for q in long_quotes):
+                if content and not any(_covers(q, content) for q in long_quotes):
                     text = self.body[content[0]:content[1]].strip(" ,.;:")
                     if len(text.split()) >= 3:
                         out.append((speaker, Reaction("", text, "indirect", [self.evidence(si)])))
@@ -996,7 +993,7 @@ def _loose(phrase: str) -> str:
     return "".join(out)
 
 
-def _covers(quote: tuple[int, int], content: tuple[int, int], body: str) -> bool:
+def _covers(quote: tuple[int, int], content: tuple[int, int]) -> bool:
     """Does the reported content consist of (almost) nothing but this quotation?"""
     q0, q1 = quote
     c0, c1 = content

@@ -186,7 +186,7 @@ def _split_front_matter(text: str, path: Path) -> tuple[dict, str]:
 def _meta_line(path: Path, key: str) -> int | None:
     try:
         for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if line.startswith(f"{key}:") or line.lstrip().startswith(f"date "):
+            if line.startswith(f"{key}:") or line.lstrip().startswith("date "):
                 return i
     except (OSError, UnicodeDecodeError):
         pass
