@@ -59,10 +59,18 @@ def load_model(name: str):
 
 
 def _paragraph_breaks(doc):
-    """A blank line ends a sentence (headings have no final full stop)."""
+    """Sentence boundaries the parser must respect.
+
+    A line break ends a sentence (headings have no final full stop); a word,
+    a number or a comma never does, so a name such as "Kim Jong Un" is never
+    cut in two ("Kim Jong | Un a déclaré").
+    """
     for tok in doc[:-1]:
+        nxt = doc[tok.i + 1]
         if tok.is_space and "\n" in tok.text:
-            doc[tok.i + 1].is_sent_start = True
+            nxt.is_sent_start = True
+        elif not nxt.is_space and (tok.is_alpha or tok.like_num or tok.text in (",", "-")):
+            nxt.is_sent_start = False
     return doc
 
 
@@ -79,6 +87,21 @@ class Lexicon:
     locative_prepositions: set[str]
     capitals_act_for_country: bool = True
     government_nouns: set[str] = field(default_factory=set)
+    anaphoric_nouns: dict[str, str] = field(default_factory=dict)
+    inversion_markers: set[str] = field(default_factory=set)
+    portfolios: set[str] = field(default_factory=set)
+    agency_nouns: dict[str, str] = field(default_factory=dict)
+    agency_domains: set[str] = field(default_factory=set)
+
+    @functools.cached_property
+    def phrasal_speech_verbs(self) -> dict[str, list[list[str]]]:
+        """ "mettre en cause" -> {"mettre": [["en", "cause"]]}: verbs whose lemma needs the words after it."""
+        out: dict[str, list[list[str]]] = {}
+        for verb in self.speech_verbs:
+            words = verb.split()
+            if len(words) > 1 and words[0] not in ("se", "s'"):
+                out.setdefault(words[0], []).append(words[1:])
+        return out
 
     @classmethod
     def load(cls, lang: str, extra: Path | None = None) -> "Lexicon":
@@ -109,6 +132,11 @@ class Lexicon:
             locative_prepositions={fold(v) for v in data.get("locative_prepositions", [])},
             capitals_act_for_country=bool(data.get("capitals_act_for_country", True)),
             government_nouns={fold(v) for v in data.get("government_nouns", [])},
+            anaphoric_nouns={fold(k): v for k, v in (data.get("anaphoric_nouns") or {}).items()},
+            inversion_markers={fold(v) for v in data.get("inversion_markers", [])},
+            portfolios={fold(v) for v in data.get("portfolios", [])},
+            agency_nouns={fold(k): v for k, v in (data.get("agency_nouns") or {}).items()},
+            agency_domains={fold(v) for v in data.get("agency_domains", [])},
         )
 
 
@@ -291,7 +319,7 @@ class _Run:
             span = self.repair(ent)
             if span is None:
                 continue
-            if any(i in taken for i in range(span.start, span.end)):
+            if any(i in taken for i in range(span.start, span.end)) or self.is_portfolio(span):
                 continue
             taken.update(range(span.start, span.end))
             out.append(
@@ -311,6 +339,15 @@ class _Run:
                 if m.group(0)[0].isupper() and not any(x.start <= m.start() < x.end for x in out):
                     out.append(self._mention_at(m.start(), m.end(), "ORG"))
         return sorted((m for m in out if m is not None), key=lambda m: m.start)
+
+    def is_portfolio(self, span) -> bool:
+        """ "ministre des Finances", "Ministry of Defence": the portfolio is part of a title."""
+        if fold(span.text) not in self.lex.portfolios:
+            return False
+        i = span.start - 1
+        while i >= 0 and self.doc[i].pos_ in ("DET", "ADP"):
+            i -= 1
+        return i >= 0 and (fold(self.doc[i].text).startswith("minist") or self.title_at(self.doc[i].text) is not None)
 
     def _mention_at(self, start: int, end: int, label: str) -> Mention | None:
         span = self.doc.char_span(start, end, alignment_mode="expand")
@@ -665,29 +702,12 @@ class _Run:
         """The entity that is the subject of a speech verb (or the last speaker for a pronoun)."""
         subjects = [c for c in verb.children if c.dep_.startswith("nsubj")]
         if not any(c.i < verb.i for c in subjects):
-            inverted = self.inverted_speaker(verb)
+            inverted = self.inverted_speaker(verb, last)
             if inverted is not None:
                 return inverted
         if not subjects and verb.dep_ in ("conj", "xcomp") and verb.head.pos_ in ("VERB", "AUX"):
             subjects = [c for c in verb.head.children if c.dep_.startswith("nsubj")]
-        found = []
-        for subj in subjects:
-            if fold(subj.text) in self.lex.pronouns or subj.pos_ == "PRON":
-                return last
-            # "An Chan-il, un transfuge devenu chercheur ..., avait déclaré": the subject is an
-            # apposition of the person named just before it
-            edge = subj.left_edge.i
-            if edge >= 2 and self.doc[edge - 1].text == "," and self.entity_in(subj.i, subj.i + 1, containing=True) is None:
-                named = self.entity_in(edge - 2, edge - 1, containing=True)
-                if named is not None and named.kind == "person":
-                    found.append(named)
-                    continue
-            # a person in the subject phrase speaks ("le porte-parole du Kremlin, Dmitri Peskov")
-            entity = self.entity_in(subj.left_edge.i, subj.right_edge.i + 1)
-            if entity is None or entity.kind != "person":
-                entity = self.entity_in(subj.i, subj.i + 1, containing=True) or entity
-            if entity is not None:
-                found.append(entity)
+        found = [e for e in (self.subject_entity(subj, last) for subj in subjects) if e is not None]
         if found:
             return next((e for e in found if e.kind == "person"), found[0])
         if not subjects:
@@ -699,28 +719,90 @@ class _Run:
                 named = self.entity_in(first.i - 1, first.i, containing=True)
                 if named is not None:
                     return named
-        # inverted subject: ", a dit Vladimir Poutine"
-        for tok in self.doc[verb.i + 1: min(verb.i + 5, len(self.doc))]:
-            entity = self.entity_in(tok.i, tok.i + 1, containing=True)
-            if entity is not None and entity.kind != "place":
-                return entity
-            if tok.is_punct and tok.text not in ("-",):
-                break
         return None
 
-    def inverted_speaker(self, verb) -> Entity | None:
-        """ "<words>, a déclaré X" / "<words>", said X": the actor right after a verb that follows a comma."""
+    def subject_entity(self, subj, last: Entity | None) -> Entity | None:
+        """The actor a subject phrase stands for: a name in it, a pronoun's or a noun's antecedent."""
+        named = self.entity_in(subj.i, subj.i + 1, containing=True)
+        if named is None and fold(subj.text) in self.lex.pronouns:
+            return last or self.antecedent(subj.i)
+        # "An Chan-il, un transfuge devenu chercheur ..., avait déclaré": the subject is an
+        # apposition of the person named just before it
+        edge = subj.left_edge.i
+        if edge >= 2 and self.doc[edge - 1].text == "," and named is None:
+            before = self.entity_in(edge - 2, edge - 1, containing=True)
+            if before is not None and before.kind == "person":
+                return before
+        # a person in the subject phrase speaks ("le porte-parole du Kremlin, Dmitri Peskov")
+        entity = self.entity_in(subj.left_edge.i, subj.right_edge.i + 1)
+        if entity is None or entity.kind != "person":
+            entity = named or entity
+        if entity is None:
+            entity = self.anaphor(subj)
+        return entity
+
+    def antecedent(self, tok_i: int, kind: str | None = None) -> Entity | None:
+        """The actor a pronoun or a bare noun refers back to: the latest one named in this
+        sentence or the one before, subjects first."""
+        sent = self.sent_of_token[tok_i]
+        best = None
+        for entity in self.entities:
+            if entity.kind == "place" or (kind is not None and entity.kind != kind):
+                continue
+            for m in entity.mentions:
+                if m.tok_end <= tok_i and m.sent >= sent - 1 and not self.in_quote(m.start, m.end):
+                    rank = (self.is_subject(m), m.tok_start)
+                    if best is None or rank > best[0]:
+                        best = (rank, entity)
+        return best[1] if best else None
+
+    def anaphor(self, tok) -> Entity | None:
+        """ "l'ONG", "l'organisation", "the group": a definite noun naming the kind of an actor
+        named before."""
+        kind = self.lex.anaphoric_nouns.get(fold(tok.lemma_)) or self.lex.anaphoric_nouns.get(fold(tok.text))
+        if kind is None or tok.pos_ != "NOUN":
+            return None
+        if not any(c.dep_ == "det" and fold(c.text).rstrip("'") in ("le", "la", "l", "les", "the") for c in tok.children):
+            return None
+        sent = self.sent_of_token[tok.i]
+        best = None
+        for entity in self.entities:
+            if entity.kind != kind:
+                continue
+            for m in entity.mentions:
+                if m.tok_end <= tok.i and m.sent >= sent - 3 and (best is None or m.tok_start > best[0]):
+                    best = (m.tok_start, entity)
+        return best[1] if best else None
+
+    def inverted_speaker(self, verb, last: Entity | None = None) -> Entity | None:
+        """ "<words>, a déclaré X" / "<words>", said X" / "comme le précise X": the actor after the verb."""
         first = verb
         while first.i > 0 and self.doc[first.i - 1].pos_ in ("AUX", "PRON") and self.doc[first.i - 1].text != ",":
             first = self.doc[first.i - 1]
         before = self.doc[first.i - 1] if first.i > 0 else None
-        if before is None or before.text not in (",", '"', "»", "”"):
+        if before is None or before.text not in (",", '"', "»", "”") and fold(before.text) not in self.lex.inversion_markers:
             return None
-        for tok in self.doc[verb.i + 1: min(verb.i + 4, len(self.doc))]:
-            entity = self.entity_in(tok.i, tok.i + 1, containing=True)
+        after = [c for c in verb.children if c.dep_.startswith("nsubj") and c.i > verb.i]
+        if after:
+            entity = self.subject_entity(after[0], last)
             if entity is not None:
                 return entity
-        return None
+        # the subject phrase: up to the first stop, through an apposition naming a person
+        end = verb.i + 1
+        while end < min(verb.i + 14, len(self.doc)):
+            tok = self.doc[end]
+            if tok.text in (".", ":", ";", "«", "»", '"', "“", "”", "?", "!"):
+                break
+            if tok.text == "," and self.entity_in(end + 1, end + 2, containing=True) is None:
+                break
+            end += 1
+        entity = self.entity_in(verb.i + 1, end, containing=False)
+        if entity is None:
+            for tok in self.doc[verb.i + 1:end]:
+                entity = self.entity_in(tok.i, tok.i + 1, containing=True)
+                if entity is not None:
+                    break
+        return entity
 
     def entity_in(self, tok_start: int, tok_end: int, containing: bool = False) -> Entity | None:
         """The actor mentioned in a token range (persons first, then the earliest), outside quotes.
@@ -745,7 +827,15 @@ class _Run:
     def is_speech_verb(self, tok) -> bool:
         if tok.pos_ not in ("VERB", "AUX") and not (tok.pos_ == "NOUN" and tok.dep_ == "ROOT"):
             return False
-        return fold(tok.lemma_) in self.lex.speech_verbs or fold(tok.text) in self.lex.speech_verbs
+        lemma = fold(tok.lemma_)
+        if lemma in self.lex.speech_verbs or fold(tok.text) in self.lex.speech_verbs:
+            return True
+        # "met en cause", "a mis en garde": the words after the verb, adverbs skipped
+        for rest in self.lex.phrasal_speech_verbs.get(lemma, ()):
+            words = [fold(t.text) for t in self.doc[tok.i + 1: tok.i + 6] if t.pos_ != "ADV"]
+            if words[: len(rest)] == rest:
+                return True
+        return False
 
     def reactions(self) -> list[tuple[Entity, Reaction]]:
         out: list[tuple[Entity, Reaction]] = []
