@@ -34,6 +34,7 @@ GROUP_LABELS = {"NORP"}
 KIND_RANK = {"site": 0, "city": 1, "region": 2, "sea": 3, "country": 5, "other": 6}
 QUOTE_PAIRS = {"«": "»", "“": "”", '"': '"', "„": "“"}
 MIN_DIRECT_WORDS = 4
+NO_SENT_START = {",", ";", ":", ")", "]", ".", "?", "!", "…"}
 
 
 # --------------------------------------------------------------------------- resources
@@ -69,7 +70,7 @@ def _paragraph_breaks(doc):
         nxt = doc[tok.i + 1]
         if tok.is_space and "\n" in tok.text:
             nxt.is_sent_start = True
-        elif not nxt.is_space and (tok.is_alpha or tok.like_num or tok.text in (",", "-")):
+        elif not nxt.is_space and (tok.is_alpha or tok.like_num or tok.text in (",", "-") or nxt.text in NO_SENT_START):
             nxt.is_sent_start = False
     return doc
 
@@ -700,7 +701,8 @@ class _Run:
 
     def speaker_of(self, verb, last: Entity | None) -> Entity | None:
         """The entity that is the subject of a speech verb (or the last speaker for a pronoun)."""
-        subjects = [c for c in verb.children if c.dep_.startswith("nsubj")]
+        subjects = [c for c in verb.children if c.dep_.startswith("nsubj") or (
+            c.dep_ == "expl:subj" and fold(c.text).lstrip("-") in self.lex.pronouns)]  # "a-t-il ajouté"
         if not any(c.i < verb.i for c in subjects):
             inverted = self.inverted_speaker(verb, last)
             if inverted is not None:
@@ -724,7 +726,7 @@ class _Run:
     def subject_entity(self, subj, last: Entity | None) -> Entity | None:
         """The actor a subject phrase stands for: a name in it, a pronoun's or a noun's antecedent."""
         named = self.entity_in(subj.i, subj.i + 1, containing=True)
-        if named is None and fold(subj.text) in self.lex.pronouns:
+        if named is None and fold(subj.text).lstrip("-") in self.lex.pronouns:
             return last or self.antecedent(subj.i)
         # "An Chan-il, un transfuge devenu chercheur ..., avait déclaré": the subject is an
         # apposition of the person named just before it
@@ -915,23 +917,30 @@ class _Run:
 
     def reported_content(self, verb, sent) -> tuple[int, int] | None:
         """Character span of what a speech verb reports: its clause, or what precedes an inverted verb."""
-        clause = [c for c in verb.children if c.dep_ in ("ccomp", "xcomp", "obj", "dobj", "advcl") and c.i > verb.i]
-        if clause:
-            c = clause[0]
+        doc = self.doc
+        kids = [
+            c for c in verb.children
+            if c.i > verb.i and c.dep_ in ("ccomp", "xcomp", "obj", "dobj", "advcl")
+            and doc[c.left_edge.i].pos_ != "ADP"  # "avant la rencontre" is not what was said
+        ]
+        if kids:
+            c = next((k for k in kids if k.dep_ == "ccomp"), kids[0])
             start_tok = c.left_edge
             # skip the complementiser ("que", "that") and punctuation
             while start_tok.i < c.right_edge.i and (start_tok.dep_ == "mark" or start_tok.is_punct):
-                start_tok = self.doc[start_tok.i + 1]
+                start_tok = doc[start_tok.i + 1]
             end_tok = c.right_edge
             for extra in verb.children:
-                if extra.i > end_tok.i and extra.dep_ in ("obl", "obl:arg", "advcl", "conj") and extra.right_edge.i < sent.end:
-                    if not self.doc[extra.left_edge.i].is_punct:
+                if extra.i > end_tok.i and extra.dep_ in ("obl", "obl:arg", "advcl", "conj", "ccomp") and extra.right_edge.i < sent.end:
+                    if not doc[extra.left_edge.i].is_punct:
                         end_tok = extra.right_edge
             return start_tok.idx, end_tok.idx + len(end_tok.text)
         # inverted: "<content>, a-t-il ajouté." / "<content>, said X."
-        before = self.doc[sent.start:verb.i]
-        if len(before) > 4 and any(t.text == "," for t in self.doc[max(sent.start, verb.i - 3):verb.i]):
-            return sent.start_char, self.doc[verb.i - 1].idx
+        first = verb
+        while first.i > sent.start and doc[first.i - 1].pos_ in ("AUX", "PRON") and doc[first.i - 1].text != ",":
+            first = doc[first.i - 1]
+        if first.i - sent.start > 4 and doc[first.i - 1].text == ",":
+            return sent.start_char, doc[first.i - 1].idx
         return None
 
     # ----- actors and locations
