@@ -88,6 +88,7 @@ class Lexicon:
     locative_prepositions: set[str]
     capitals_act_for_country: bool = True
     government_nouns: set[str] = field(default_factory=set)
+    clause_speech_verbs: set[str] = field(default_factory=set)
     anaphoric_nouns: dict[str, str] = field(default_factory=dict)
     inversion_markers: set[str] = field(default_factory=set)
     portfolios: set[str] = field(default_factory=set)
@@ -133,6 +134,7 @@ class Lexicon:
             locative_prepositions={fold(v) for v in data.get("locative_prepositions", [])},
             capitals_act_for_country=bool(data.get("capitals_act_for_country", True)),
             government_nouns={fold(v) for v in data.get("government_nouns", [])},
+            clause_speech_verbs={fold(v) for v in data.get("clause_speech_verbs", [])},
             anaphoric_nouns={fold(k): v for k, v in (data.get("anaphoric_nouns") or {}).items()},
             inversion_markers={fold(v) for v in data.get("inversion_markers", [])},
             portfolios={fold(v) for v in data.get("portfolios", [])},
@@ -740,7 +742,7 @@ class _Run:
         if entity is None or entity.kind != "person":
             entity = named or entity
         if entity is None:
-            entity = self.anaphor(subj)
+            entity = self.anaphor(subj, last)
         return entity
 
     def antecedent(self, tok_i: int, kind: str | None = None) -> Entity | None:
@@ -758,7 +760,7 @@ class _Run:
                         best = (rank, entity)
         return best[1] if best else None
 
-    def anaphor(self, tok) -> Entity | None:
+    def anaphor(self, tok, last: Entity | None = None) -> Entity | None:
         """ "l'ONG", "l'organisation", "the group": a definite noun naming the kind of an actor
         named before."""
         kind = self.lex.anaphoric_nouns.get(fold(tok.lemma_)) or self.lex.anaphoric_nouns.get(fold(tok.text))
@@ -766,14 +768,21 @@ class _Run:
             return None
         if not any(c.dep_ == "det" and fold(c.text).rstrip("'") in ("le", "la", "l", "les", "the") for c in tok.children):
             return None
+        # the actor whose own name uses the noun ("l'ONG Human Rights Watch"), then the last
+        # speaker, then the most mentioned, then the latest named
+        noun = fold(tok.text)
         sent = self.sent_of_token[tok.i]
         best = None
         for entity in self.entities:
             if entity.kind != kind:
                 continue
-            for m in entity.mentions:
-                if m.tok_end <= tok.i and m.sent >= sent - 3 and (best is None or m.tok_start > best[0]):
-                    best = (m.tok_start, entity)
+            before = [m for m in entity.mentions if m.tok_end <= tok.i]
+            own = any(noun in fold(f).split() for f in entity.forms())
+            if not before or all(m.sent < sent - 3 for m in before) and entity is not last and not own:
+                continue
+            rank = (own, entity is last, len(entity.mentions), max(m.tok_start for m in before))
+            if best is None or rank > best[0]:
+                best = (rank, entity)
         return best[1] if best else None
 
     def inverted_speaker(self, verb, last: Entity | None = None) -> Entity | None:
@@ -832,6 +841,8 @@ class _Run:
         lemma = fold(tok.lemma_)
         if lemma in self.lex.speech_verbs or fold(tok.text) in self.lex.speech_verbs:
             return True
+        if lemma in self.lex.clause_speech_verbs:  # "elle dévoile que ...", not "il a dévoilé son plan"
+            return any(c.dep_ == "ccomp" for c in tok.children)
         # "met en cause", "a mis en garde": the words after the verb, adverbs skipped
         for rest in self.lex.phrasal_speech_verbs.get(lemma, ()):
             words = [fold(t.text) for t in self.doc[tok.i + 1: tok.i + 6] if t.pos_ != "ADV"]
@@ -846,11 +857,12 @@ class _Run:
         for si, sent in enumerate(self.sents):
             sent_quotes = [q for q in self.quotes if q[0] < sent.end_char and q[1] > sent.start_char]
             verbs = [t for t in sent if self.is_speech_verb(t) and not self.in_quote(t.idx)]
-            speaker = None
+            speakers: list[tuple[int, Entity]] = []  # (verb token, speaker)
             for verb in verbs:
                 speaker = self.speaker_of(verb, last)
                 if speaker is None:
                     continue
+                speakers.append((verb.i, speaker))
                 content = self.reported_content(verb, sent)
                 long_quotes = [q for q in sent_quotes if len(self.body[q[0]:q[1]].split()) >= MIN_DIRECT_WORDS]
                 if content and (self.in_quote(content[0]) or self.in_quote(content[0] + 1)):
@@ -874,10 +886,11 @@ class _Run:
                 words = self.body[q[0]:q[1]].split()
                 if len(words) < MIN_DIRECT_WORDS or q in used_quotes:
                     continue
-                who = speaker or marker_speaker
-                if who is None and si > 0:
+                who = self.nearest_speaker(q, speakers) or marker_speaker
+                # a quotation alone in its sentence: the speaker introduced just before or after
+                if who is None and not verbs and si > 0:
                     who = self.quote_speaker_nearby(si - 1)
-                if who is None and si + 1 < len(self.sents):
+                if who is None and not verbs and si + 1 < len(self.sents):
                     who = self.quote_speaker_nearby(si + 1, after=True)
                 if who is None:
                     continue
@@ -887,6 +900,19 @@ class _Run:
                 out.append((who, Reaction("", text, "direct", ev)))
                 last = who
         return out
+
+    def nearest_speaker(self, quote: tuple[int, int], speakers: list[tuple[int, Entity]]) -> Entity | None:
+        """The speaker of the speech verb closest to a quotation in its sentence."""
+        if not speakers:
+            return None
+        first = self.doc.char_span(quote[0], quote[1], alignment_mode="expand")
+        if first is None:
+            return speakers[-1][1]
+
+        def distance(verb_i: int) -> int:
+            return first.start - verb_i if verb_i < first.start else verb_i - first.end + 1
+
+        return min(speakers, key=lambda vs: distance(vs[0]))[1]
 
     def quote_speaker_nearby(self, si: int, after: bool = False) -> Entity | None:
         sent = self.sents[si]
@@ -906,6 +932,10 @@ class _Run:
                 if tok is None:
                     continue
                 entity = self.entity_in(tok.start, tok.start + 1, containing=True)
+                if entity is None:
+                    # "pour l'organisation", "selon l'ONG": a noun naming an actor named before
+                    head = next((t for t in self.doc[tok.start:tok.start + 3] if t.pos_ == "NOUN"), None)
+                    entity = self.anaphor(head) if head is not None else None
                 if entity is not None and entity.kind != "organization" or (
                     entity is not None and not self.is_news_source(entity)
                 ):
