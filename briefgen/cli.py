@@ -39,6 +39,8 @@ def _parser() -> argparse.ArgumentParser:
     p = with_config(sub.add_parser("extract", help="print the facts of articles as JSON Lines"))
     p.add_argument("articles", nargs="+", type=Path, metavar="ARTICLE")
     p.add_argument("--no-cache", action="store_true", help="do not read or write the facts cache")
+    p.add_argument("--no-overrides", action="store_true",
+                   help="print the raw extraction, without the analyst's corrections (ARTICLE.facts.yaml)")
     p = with_config(sub.add_parser("brief", help="render one article to a PDF or HTML brief"))
     p.add_argument("article", type=Path, metavar="ARTICLE")
     p.add_argument("-o", "--output", type=Path, help="FILE.pdf or FILE.html (default: out/briefs/ID.pdf)")
@@ -85,7 +87,7 @@ def cmd_extract(args, config) -> int:
     for path in args.articles:
         try:
             article = pipeline.read(path)
-            facts = pipeline.facts(article, use_cache=not args.no_cache)
+            facts = pipeline.facts(article, use_cache=not args.no_cache, overrides=not args.no_overrides)
         except BriefgenError as exc:
             _error(str(exc))
             status = EXIT_FAILED
@@ -103,10 +105,10 @@ def cmd_brief(args, config) -> int:
     pipeline = Pipeline(config)
     try:
         article = pipeline.read(args.article)
-    except BriefgenError as exc:  # a bad article is an article failure (1), not a usage error (2)
+        facts = pipeline.facts(article)
+    except BriefgenError as exc:  # a bad article or overrides file: an article failure (1), not a usage error (2)
         _error(str(exc))
         return EXIT_FAILED
-    facts = pipeline.facts(article)
     target = args.output or (config.output / "briefs" / f"{article.id}.pdf")
     suffix = target.suffix.lower()
     if suffix not in (".pdf", ".html", ".htm"):
@@ -119,6 +121,8 @@ def cmd_brief(args, config) -> int:
 
 def cmd_check(args, config) -> int:
     from .ingest import find_articles, read_article
+    from .overrides import SUFFIX, load_overrides, overrides_path
+    from .pipeline import print_warning
 
     where = config.path or "built-in defaults"
     problems = 0
@@ -126,6 +130,7 @@ def cmd_check(args, config) -> int:
         _error(f"{where}: seeds folder {config.seeds} does not exist")
         return EXIT_FAILED
     paths = find_articles(config.seeds)
+    bodies = {}
     for path in paths:
         try:
             article = read_article(path, config.boilerplate)
@@ -133,14 +138,32 @@ def cmd_check(args, config) -> int:
             _error(str(exc))
             problems += 1
             continue
+        bodies[path] = article.body
         if article.language and article.language.lower()[:2] not in config.models:
             _error(f"{path}: language {article.language!r} has no model in the configuration")
             problems += 1
-    print(
-        f"{where}: configuration ok; {len(paths) - problems}/{len(paths)} article(s) ok in {config.seeds}",
-        file=sys.stderr,
-    )
-    return EXIT_OK if problems == 0 else EXIT_FAILED
+    # the analysts' corrections: the file itself, and its quotes against its article
+    corrections = sorted(config.seeds.glob("*" + SUFFIX))
+    bad = 0
+    for path in corrections:
+        articles = [p for p in paths if overrides_path(p) == path]
+        try:
+            overrides = load_overrides(path, config.topics)
+            for article_path in articles:
+                if article_path in bodies:
+                    overrides.check_quotes(bodies[article_path])
+        except BriefgenError as exc:
+            _error(str(exc))
+            bad += 1
+            continue
+        if not articles:
+            stem = path.name[: -len(SUFFIX)]
+            print_warning(f"{path}: no article {stem}.txt or {stem}.md beside it; these corrections are never applied")
+    summary = f"{where}: configuration ok; {len(paths) - problems}/{len(paths)} article(s) ok in {config.seeds}"
+    if corrections:
+        summary += f"; {len(corrections) - bad}/{len(corrections)} overrides file(s) ok"
+    print(summary, file=sys.stderr)
+    return EXIT_OK if problems == 0 and bad == 0 else EXIT_FAILED
 
 
 def _quiet_renderer_logs() -> None:

@@ -106,23 +106,8 @@ def load_config(path: str | Path | None = None) -> Config:
     else:
         packaged = False
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise BriefgenError("configuration file not found", path) from None
-    except IsADirectoryError:
-        raise BriefgenError("configuration path is a folder, not a file", path) from None
-    text = decode(raw, path)
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise BriefgenError(f"invalid YAML: {problem}", path, mark.line + 1 if mark else None) from None
-    if node is None:
-        config = Config()
-    else:
-        config = _Validator(path).build(Config, node, "")
+    node = read_yaml(path, "configuration")
+    config = from_yaml(Config, node, path)
     config.path = path
     base = path.parent if not packaged else Path.cwd()
     if packaged:
@@ -132,6 +117,31 @@ def load_config(path: str | Path | None = None) -> Config:
     return config
 
 
+def read_yaml(path: Path, what: str = "YAML") -> yaml.Node | None:
+    """The composed node tree of a UTF-8 YAML file (None when empty); errors name the file and line."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise BriefgenError(f"{what} file not found", path) from None
+    except IsADirectoryError:
+        raise BriefgenError(f"{what} path is a folder, not a file", path) from None
+    text = decode(raw, path)
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise BriefgenError(f"invalid YAML: {problem}", path, mark.line + 1 if mark else None) from None
+
+
+T = typing.TypeVar("T")
+
+
+def from_yaml(tp: type[T], node: yaml.Node | None, path: Path) -> T:
+    """Build the dataclass ``tp`` from a composed YAML tree, validated like the configuration."""
+    return tp() if node is None else _Validator(path).build(tp, node, "")
+
+
 def _resolve_paths(config: Config, base: Path, path: Path, node: yaml.Node | None) -> None:
     config.seeds = (base / config.seeds) if not config.seeds.is_absolute() else config.seeds
     config.output = (base / config.output) if not config.output.is_absolute() else config.output
@@ -139,13 +149,13 @@ def _resolve_paths(config: Config, base: Path, path: Path, node: yaml.Node | Non
         config.templates = base / config.templates
         if not config.templates.is_dir():
             raise BriefgenError(
-                f"templates: folder {config.templates} does not exist", path, _line_of(node, "templates")
+                f"templates: folder {config.templates} does not exist", path, line_of(node, "templates")
             )
     for lang, lex in list(config.lexicons.items()):
         full = base / lex
         if not full.is_file():
             raise BriefgenError(
-                f"lexicons.{lang}: file {full} does not exist", path, _line_of(node, "lexicons", lang)
+                f"lexicons.{lang}: file {full} does not exist", path, line_of(node, "lexicons", lang)
             )
         config.lexicons[lang] = full
 
@@ -158,26 +168,26 @@ def _check_values(config: Config, path: Path, node: yaml.Node | None) -> None:
             raise BriefgenError(
                 f"boilerplate[{i}]: invalid regular expression {pattern!r}: {exc}",
                 path,
-                _line_of(node, "boilerplate", i),
+                line_of(node, "boilerplate", i),
             ) from None
     if config.language != "auto" and config.language not in config.models:
         raise BriefgenError(
             f"language: {config.language!r} has no model; use 'auto' or one of {sorted(config.models)}",
             path,
-            _line_of(node, "language"),
+            line_of(node, "language"),
         )
     for topic_id, topic in config.topics.items():
         if not re.fullmatch(r"[a-z][a-z0-9-]*", topic_id):
             raise BriefgenError(
                 f"topics.{topic_id}: topic ids are lower-case words joined by hyphens",
                 path,
-                _line_of(node, "topics", topic_id),
+                line_of(node, "topics", topic_id),
             )
         if not topic.terms:
-            raise BriefgenError(f"topics.{topic_id}: no terms", path, _line_of(node, "topics", topic_id))
+            raise BriefgenError(f"topics.{topic_id}: no terms", path, line_of(node, "topics", topic_id))
 
 
-def _line_of(node: yaml.Node | None, *keys: str | int) -> int | None:
+def line_of(node: yaml.Node | None, *keys: str | int) -> int | None:
     """Line (1-based) of the value at ``keys`` in a composed YAML tree, if found."""
     line = None
     for key in keys:

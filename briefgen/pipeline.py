@@ -1,4 +1,4 @@
-"""The pipeline, top to bottom: ingest -> extract -> facts (cached JSON) -> render.
+"""The pipeline, top to bottom: ingest -> extract -> facts (cached JSON) -> corrections -> render.
 
 :class:`Pipeline` keeps the heavy objects (spaCy models, geocoder, Jinja2
 environment) for the life of the process, so a long-running caller pays for
@@ -22,6 +22,7 @@ from .config import Config
 from .errors import BriefgenError
 from .facts import Facts
 from .ingest import Article, find_articles, read_article
+from .overrides import Overrides, load_overrides, overrides_path
 
 
 @dataclass
@@ -50,9 +51,14 @@ def _code_fingerprint() -> str:
 _CODE_FINGERPRINT: str | None = None
 
 
+def print_warning(message: str) -> None:
+    print(f"briefgen: warning: {message}", file=sys.stderr, flush=True)
+
+
 class Pipeline:
-    def __init__(self, config: Config):
+    def __init__(self, config: Config, warn: Callable[[str], None] = print_warning):
         self.config = config
+        self.warn = warn
         self._extractor = None
         self._renderer = None
 
@@ -86,7 +92,24 @@ class Pipeline:
         digest.update(_code_fingerprint().encode())
         return digest.hexdigest()[:32]
 
-    def facts(self, article: Article, use_cache: bool = True) -> Facts:
+    def overrides(self, article: Article) -> Overrides | None:
+        """The analyst's corrections of the article (``<article>.facts.yaml`` beside it), if any."""
+        path = overrides_path(article.path)
+        return load_overrides(path, self.config.topics) if path.is_file() else None
+
+    def facts(self, article: Article, use_cache: bool = True, overrides: bool = True) -> Facts:
+        """The article's facts: extraction (cached) with the analyst's corrections applied on top.
+
+        The corrections are read on every call and never cached, so editing them
+        never costs a new extraction.
+        """
+        corrections = self.overrides(article) if overrides else None  # a bad file fails before spaCy runs
+        facts = self.extracted(article, use_cache)
+        if corrections is not None:
+            corrections.apply(facts, article.body, self.config.topics, self.warn)
+        return facts
+
+    def extracted(self, article: Article, use_cache: bool = True) -> Facts:
         """Extracted facts, read from the cache in ``out/cache`` when the inputs are unchanged."""
         cache = self.config.output / "cache" / "facts" / f"{article.id}-{self.cache_key(article)}.json"
         if use_cache and cache.is_file():
