@@ -92,6 +92,7 @@ class Lexicon:
     anaphoric_nouns: dict[str, str] = field(default_factory=dict)
     inversion_markers: set[str] = field(default_factory=set)
     portfolios: set[str] = field(default_factory=set)
+    place_nouns: set[str] = field(default_factory=set)
     agency_nouns: dict[str, str] = field(default_factory=dict)
     agency_domains: set[str] = field(default_factory=set)
 
@@ -138,6 +139,7 @@ class Lexicon:
             anaphoric_nouns={fold(k): v for k, v in (data.get("anaphoric_nouns") or {}).items()},
             inversion_markers={fold(v) for v in data.get("inversion_markers", [])},
             portfolios={fold(v) for v in data.get("portfolios", [])},
+            place_nouns={fold(v) for v in data.get("place_nouns", [])},
             agency_nouns={fold(k): v for k, v in (data.get("agency_nouns") or {}).items()},
             agency_domains={fold(v) for v in data.get("agency_domains", [])},
         )
@@ -344,13 +346,9 @@ class _Run:
         return sorted((m for m in out if m is not None), key=lambda m: m.start)
 
     def is_portfolio(self, span) -> bool:
-        """ "ministre des Finances", "Ministry of Defence": the portfolio is part of a title."""
-        if fold(span.text) not in self.lex.portfolios:
-            return False
-        i = span.start - 1
-        while i >= 0 and self.doc[i].pos_ in ("DET", "ADP"):
-            i -= 1
-        return i >= 0 and (fold(self.doc[i].text).startswith("minist") or self.title_at(self.doc[i].text) is not None)
+        """ "ministre des Finances", "X reçoit la Défense": a portfolio named alone is part of a
+        title, neither a body nor a place ("Ministry of Defence" as a whole stays a body)."""
+        return fold(span.text) in self.lex.portfolios
 
     def _mention_at(self, start: int, end: int, label: str) -> Mention | None:
         span = self.doc.char_span(start, end, alignment_mode="expand")
@@ -464,8 +462,12 @@ class _Run:
             ):
                 self.add(("place", place.name), m, kind="place", place=place, country=place.country, located=True)
                 continue
-            if m.label in PERSON_LABELS:
+            if self.after_place_noun(m):
+                self.add(("place", key), m, kind="place", place=place, country=place.country if place else None, located=True)
+            elif m.label in PERSON_LABELS:
                 persons.append(m)
+            elif m.label in ORG_LABELS and fold(m.text).split()[-1] in self.lex.titles:
+                continue  # "the State Department Spokesperson" is a role, not a body
             elif m.label in ORG_LABELS or (m.label in PLACE_LABELS and self.has_org_head(m.text)):
                 self.add(("org", key), m, kind="organization", acts=True)
             elif m.label in GROUP_LABELS and self.is_group(m):
@@ -475,8 +477,79 @@ class _Run:
             elif m.label == "MISC" and self.looks_like_person(m):
                 persons.append(m)
         self.cluster_persons(persons)
+        self.find_agencies()
         self.merge_organizations()
         self.find_governments()
+
+    def find_agencies(self) -> None:
+        """Bodies written in lower case that NER misses: "l'armée française", "Malaysian navy",
+        "l'état-major interarmées de Séoul", "la direction des renseignements généraux".
+
+        A head noun from the lexicon's ``agency_nouns`` becomes an organisation when a
+        nationality or a place says whose it is, or (for the ``bureau`` class) when a domain
+        word says what it does. Bodies of one class and one country are one actor
+        ("armée française" = "forces françaises").
+        """
+        doc = self.doc
+        taken = {i for e in self.entities for m in e.mentions for i in range(m.tok_start, m.tok_end)}
+        for tok in doc:
+            if tok.i in taken or tok.pos_ not in ("NOUN", "PROPN") or self.in_quote(tok.idx):
+                continue
+            head, cls = tok, None
+            if tok.i + 2 < len(doc) and doc[tok.i + 1].text == "-" and not tok.whitespace_:
+                cls = self.lex.agency_nouns.get(fold(doc[tok.i:tok.i + 3].text))  # "état-major"
+                head = doc[tok.i + 2] if cls else tok
+            cls = cls or self.lex.agency_nouns.get(fold(tok.text)) or self.lex.agency_nouns.get(fold(tok.lemma_))
+            if cls is None:
+                continue
+            start, end, code, domain = tok.i, head.i + 1, None, False
+            # a nationality before the noun (English): "Malaysian navy"
+            left = doc[tok.i - 1] if tok.i > 0 else None
+            if left is not None and left.pos_ in ("ADJ", "PROPN") and left.i not in taken:
+                code = self.geo.country_of_adjective(left.text, self.lang)
+                if code:
+                    start = left.i
+            # after the noun: "française", "de sécurité afghanes", "de Séoul", "des renseignements"
+            i = head.i + 1
+            while code is None and i < min(head.i + 7, len(doc)):
+                t = doc[i]
+                if t.is_punct or t.pos_ in ("VERB", "AUX", "CCONJ", "PRON", "SCONJ") or (
+                    t.pos_ == "ADP" and fold(t.text).rstrip("'") not in ("de", "du", "des", "d", "of")
+                ):
+                    break
+                if t.pos_ == "ADJ" and self.geo.country_of_adjective(t.text, self.lang):
+                    code, end = self.geo.country_of_adjective(t.text, self.lang), i + 1
+                elif t.pos_ == "PROPN" and doc[i - 1].pos_ in ("ADP", "DET"):
+                    place = self.geo.lookup(t.text, self.lang)
+                    if place is not None and place.kind in ("city", "country"):
+                        code, end = place.country, i + 1
+                    else:
+                        break
+                elif fold(t.lemma_) in self.lex.agency_domains or fold(t.text) in self.lex.agency_domains:
+                    domain, end = True, i + 1
+                    while end < len(doc) and doc[end].pos_ == "ADJ" and not self.geo.country_of_adjective(doc[end].text, self.lang):
+                        end += 1  # "renseignements généraux", "sécurité politique"
+                i += 1
+            if code is None and not (domain and cls == "bureau"):
+                continue
+            span = doc[start:end]
+            m = Mention(span.text, span.start_char, span.end_char, "ORG", self.sent_of_token[start], start, end)
+            named = self.entity_in(end, end + 1, containing=True) if end < len(doc) else None
+            if named is not None and named.kind == "organization":
+                named.mentions.append(m)  # "l'agence américaine Moody's": a description of the name after it
+                taken.update(range(start, end))
+                continue
+            key = ("org", fold(span.text))
+            entity = self.by_form.get(("agency", cls, code)) if code else None
+            entity = entity or self.by_form.get(key)
+            if entity is None:
+                entity = self.add(key, m, kind="organization", acts=True)
+            else:
+                entity.mentions.append(m)
+                self.by_form.setdefault(key, entity)
+            if code:
+                self.by_form[("agency", cls, code)] = entity
+            taken.update(range(start, end))
 
     def find_governments(self) -> None:
         """ "le gouvernement malien", "Thailand's foreign minister": the country speaks and acts."""
@@ -557,6 +630,16 @@ class _Run:
                     place = tail
         return place
 
+    def after_place_noun(self, m: Mention) -> bool:
+        """ "la ville de Mahmood-e-Raqi", "the town of Yeoncheon": the name is a place."""
+        i = m.tok_start - 1
+        if i < 1 or fold(self.doc[i].text).rstrip("'") not in ("de", "d", "of", "du"):
+            return False
+        i -= 1
+        while i > 0 and self.doc[i].pos_ == "DET":
+            i -= 1
+        return fold(self.doc[i].lemma_) in self.lex.place_nouns or fold(self.doc[i].text) in self.lex.place_nouns
+
     def is_group(self, m: Mention) -> bool:
         """A named people acting ("the Rohingya"), not a demonym or an adjective ("Indonesian")."""
         root = self.doc[m.tok_start:m.tok_end].root
@@ -564,6 +647,8 @@ class _Run:
             "nsubj", "nsubjpass", "nsubj:pass", "obj", "dobj", "iobj", "conj", "appos", "ROOT"
         ):
             return False  # adjectives, compounds and "a minority of Muslims" are not actors
+        if any(c.dep_ == "cop" for c in root.children):
+            return False  # "Myanmar is mainly Buddhist": a predicate, not an actor
         return not any(self.geo.country_of_adjective(w, self.lang) for w in (m.text, m.text.rstrip("s")))
 
     def has_org_head(self, text: str) -> bool:
