@@ -13,6 +13,7 @@ reactions -> stakes -> event location.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections import Counter
@@ -77,22 +78,26 @@ def _paragraph_breaks(doc):
 
 @dataclass
 class Lexicon:
-    speech_verbs: set[str]
-    attribution_markers: list[str]
-    titles: list[str]
-    honorifics: set[str]
-    metonyms: dict[str, str]
-    organization_heads: set[str]
-    stop_entities: set[str]
-    pronouns: set[str]
-    locative_prepositions: set[str]
+    """The word lists of one language (``briefgen/data/lexicon-<lang>.yaml`` plus the
+    config's extra lexicon). Words are folded (case and accents) except honorifics."""
+
+    speech_verbs: set[str] = field(default_factory=set)
+    clause_speech_verbs: set[str] = field(default_factory=set)
+    attribution_markers: list[str] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)  # longest first
+    honorifics: set[str] = field(default_factory=set)
+    metonyms: dict[str, str] = field(default_factory=dict)
+    organization_heads: set[str] = field(default_factory=set)
+    stop_entities: set[str] = field(default_factory=set)
+    pronouns: set[str] = field(default_factory=set)
+    locative_prepositions: set[str] = field(default_factory=set)
     capitals_act_for_country: bool = True
     government_nouns: set[str] = field(default_factory=set)
-    clause_speech_verbs: set[str] = field(default_factory=set)
     anaphoric_nouns: dict[str, str] = field(default_factory=dict)
     inversion_markers: set[str] = field(default_factory=set)
     portfolios: set[str] = field(default_factory=set)
     place_nouns: set[str] = field(default_factory=set)
+    name_links: set[str] = field(default_factory=set)
     agency_nouns: dict[str, str] = field(default_factory=dict)
     agency_domains: set[str] = field(default_factory=set)
 
@@ -114,8 +119,10 @@ class Lexicon:
 
         resource = files("briefgen") / "data" / f"lexicon-{lang}.yaml"
         data = yaml.safe_load(resource.read_text(encoding="utf-8")) if resource.is_file() else {}
+        source = f"lexicon-{lang}.yaml"
         if extra is not None:
             more = yaml.safe_load(extra.read_text(encoding="utf-8")) or {}
+            source = f"{source} + {extra}"
             for key, value in more.items():
                 if isinstance(value, list):
                     data[key] = list(data.get(key, [])) + value
@@ -123,26 +130,39 @@ class Lexicon:
                     data[key] = {**data.get(key, {}), **value}
                 else:
                     data[key] = value
-        return cls(
-            speech_verbs={fold(v) for v in data.get("speech_verbs", [])},
-            attribution_markers=[fold(v) for v in data.get("attribution_markers", [])],
-            titles=sorted({fold(t) for t in data.get("titles", [])}, key=len, reverse=True),
-            honorifics={h.casefold() for h in data.get("honorifics", [])},
-            metonyms={fold(k): v for k, v in (data.get("metonyms") or {}).items()},
-            organization_heads={fold(v) for v in data.get("organization_heads", [])},
-            stop_entities={fold(v) for v in data.get("stop_entities", [])},
-            pronouns={fold(v) for v in data.get("pronouns", [])},
-            locative_prepositions={fold(v) for v in data.get("locative_prepositions", [])},
-            capitals_act_for_country=bool(data.get("capitals_act_for_country", True)),
-            government_nouns={fold(v) for v in data.get("government_nouns", [])},
-            clause_speech_verbs={fold(v) for v in data.get("clause_speech_verbs", [])},
-            anaphoric_nouns={fold(k): v for k, v in (data.get("anaphoric_nouns") or {}).items()},
-            inversion_markers={fold(v) for v in data.get("inversion_markers", [])},
-            portfolios={fold(v) for v in data.get("portfolios", [])},
-            place_nouns={fold(v) for v in data.get("place_nouns", [])},
-            agency_nouns={fold(k): v for k, v in (data.get("agency_nouns") or {}).items()},
-            agency_domains={fold(v) for v in data.get("agency_domains", [])},
+        values: dict = {}
+        for f in dataclasses.fields(cls):
+            raw = data.get(f.name)
+            if raw is None:
+                continue
+            where = f"{source}: {f.name}"
+            if f.type == "bool":
+                values[f.name] = bool(raw)
+            elif f.type.startswith("dict"):
+                if not isinstance(raw, dict):
+                    raise BriefgenError(f"{where}: expected a mapping of words")
+                values[f.name] = {fold(_word(k, where)): _word(v, where) for k, v in raw.items()}
+            else:
+                if not isinstance(raw, list):
+                    raise BriefgenError(f"{where}: expected a list of words")
+                words = [_word(v, where) for v in raw]
+                if f.name == "honorifics":
+                    values[f.name] = {w.casefold() for w in words}
+                elif f.name == "titles":
+                    values[f.name] = sorted({fold(w) for w in words}, key=len, reverse=True)
+                elif f.type.startswith("list"):
+                    values[f.name] = [fold(w) for w in words]
+                else:
+                    values[f.name] = {fold(w) for w in words}
+        return cls(**values)
+
+
+def _word(value, where: str) -> str:
+    if not isinstance(value, str):
+        raise BriefgenError(
+            f"{where}: {value!r} is not a word; put it in quotes (YAML reads on, off, yes, no as booleans)"
         )
+    return value
 
 
 def detect_language(text: str, candidates: list[str]) -> str:
@@ -374,6 +394,21 @@ class _Run:
                 end += 1
             elif tok.text == "-" and not prev.whitespace_ and end + 1 < len(doc) and doc[end + 1].is_alpha and not tok.whitespace_:
                 end += 2
+            elif ent.label_ in ORG_LABELS and tok.is_alpha and tok.is_upper and len(tok.text) >= 2 and prev.is_alpha:
+                end += 1  # "Crédit Mutuel" + "CIC"
+            elif ent.label_ in ORG_LABELS and fold(tok.text) in self.lex.name_links and self.has_org_head(doc[start:end].text):
+                # "Institut mondial d'études" + "sur la Corée du Nord"
+                j = end + 1
+                while j < len(doc) and doc[j].pos_ == "DET":
+                    j += 1
+                k = j
+                while k < len(doc) and (doc[k].is_title or (
+                    fold(doc[k].text).rstrip("'") in _FUNCTION_WORDS and k + 1 < len(doc) and doc[k + 1].is_title
+                )):
+                    k += 1
+                if k == j:
+                    break
+                end = k
             elif (
                 ent.label_ in PERSON_LABELS | {"MISC"}
                 and tok.is_title
@@ -444,6 +479,9 @@ class _Run:
         persons: list[Mention] = []
         for m in mentions:
             key = fold(m.text)
+            if m.label not in ORG_LABELS and self.title_follows(m):
+                persons.append(m)  # "Barroso, le président de la Commission": a person, whatever NER says
+                continue
             code = self.lex.metonyms.get(key)
             if code:
                 self.add(("country", code), m, kind="country", country=code, acts=True)
@@ -480,6 +518,7 @@ class _Run:
         self.find_agencies()
         self.merge_organizations()
         self.find_governments()
+        self.tidy_places()
 
     def find_agencies(self) -> None:
         """Bodies written in lower case that NER misses: "l'armée française", "Malaysian navy",
@@ -630,6 +669,45 @@ class _Run:
                     place = tail
         return place
 
+    def title_follows(self, m: Mention) -> bool:
+        """Is the name followed by a title in apposition ("X, le président de ...")?"""
+        if not all(t.is_title for t in self.doc[m.tok_start:m.tok_end]):
+            return False
+        match = re.match(r"\s*,\s*([^,;:()]+)", self.body[m.end:m.end + 120])
+        return bool(match) and bool(re.match(r"(le|la|l'|the)\s", match.group(1), re.I)) and \
+            self.title_at(match.group(1)) is not None
+
+    def tidy_places(self) -> None:
+        """Unknown place names that are pieces of known ones: "the North" is North Korea once
+        North Korea is named; "North and South Korea" names places listed on their own."""
+        places = [e for e in self.entities if e.kind in ("place", "country") and e.mentions]
+        for e in places:
+            if e.kind != "place" or e.place is not None:
+                continue
+            forms = [fold(f) for f in e.forms()]
+            if any(re.search(r"\s(and|et|&)\s", f) for f in forms):
+                e.mentions = []
+                continue
+            if any(len(f.split()) != 1 for f in forms):
+                continue
+            owners = [
+                o for o in places
+                if o is not e and (o.place is not None or o.kind == "country")
+                and any(fold(g).split()[:1] == forms[:1] and len(fold(g).split()) > 1 for g in self.names_of(o))
+            ]
+            if len(owners) == 1:
+                owner = owners[0]
+                owner.mentions.extend(e.mentions)
+                e.mentions = []
+        self.entities = [e for e in self.entities if e.mentions]
+
+    def names_of(self, e: Entity) -> set[str]:
+        """The forms of an entity, plus its country's name when it stands for a country."""
+        names = set(e.forms())
+        if e.kind == "country" and e.country:
+            names.add(self.geo.country_name(e.country, self.lang) or "")
+        return names
+
     def after_place_noun(self, m: Mention) -> bool:
         """ "la ville de Mahmood-e-Raqi", "the town of Yeoncheon": the name is a place."""
         i = m.tok_start - 1
@@ -647,7 +725,10 @@ class _Run:
             "nsubj", "nsubjpass", "nsubj:pass", "obj", "dobj", "iobj", "conj", "appos", "ROOT"
         ):
             return False  # adjectives, compounds and "a minority of Muslims" are not actors
-        if any(c.dep_ == "cop" for c in root.children):
+        i = m.tok_start - 1
+        while i > 0 and self.doc[i].pos_ == "ADV":
+            i -= 1
+        if any(c.dep_ == "cop" for c in root.children) or (i >= 0 and self.doc[i].lemma_ in ("be", "être")):
             return False  # "Myanmar is mainly Buddhist": a predicate, not an actor
         return not any(self.geo.country_of_adjective(w, self.lang) for w in (m.text, m.text.rstrip("s")))
 
