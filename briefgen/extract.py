@@ -358,6 +358,18 @@ class _Run:
                     tok_end=span.end,
                 )
             )
+        # names the model missed after a place noun: "la province de la Kapisa"
+        for tok in self.doc:
+            if tok.i in taken or tok.pos_ != "PROPN" or not tok.is_title or (tok.i > 0 and tok.i - 1 in taken):
+                continue
+            end = tok.i + 1
+            while end < len(self.doc) and end not in taken and self.doc[end].is_title and self.doc[end].pos_ == "PROPN":
+                end += 1
+            span = self.doc[tok.i:end]
+            m = Mention(span.text, span.start_char, span.end_char, "LOC", self.sent_of_token[tok.i], tok.i, end)
+            if self.after_place_noun(m):
+                out.append(m)
+                taken.update(range(tok.i, end))
         # names the model missed: seats of power and gazetteer entries written in the text
         for form, _code in self.lex.metonyms.items():
             for m in re.finditer(r"(?<!\w)" + _loose(form) + r"(?!\w)", self.body, re.I):
@@ -496,7 +508,7 @@ class _Run:
                 self.add(("place", place.name), m, kind="place", place=place, country=place.country, located=True, count=False)
                 continue
             if place is not None and not self.has_org_head(m.text) and (
-                m.label in PLACE_LABELS or place.kind in ("city", "country")
+                m.label in PLACE_LABELS or place.kind in ("city", "country") or not self.acts(m)
             ):
                 self.add(("place", place.name), m, kind="place", place=place, country=place.country, located=True)
                 continue
@@ -711,6 +723,8 @@ class _Run:
     def after_place_noun(self, m: Mention) -> bool:
         """ "la ville de Mahmood-e-Raqi", "the town of Yeoncheon": the name is a place."""
         i = m.tok_start - 1
+        while i > 0 and self.doc[i].pos_ == "DET":
+            i -= 1  # "la province de la Kapisa"
         if i < 1 or fold(self.doc[i].text).rstrip("'") not in ("de", "d", "of", "du"):
             return False
         i -= 1
