@@ -115,6 +115,7 @@ class Lexicon:
     portfolios: set[str] = field(default_factory=set)
     place_nouns: set[str] = field(default_factory=set)
     name_links: set[str] = field(default_factory=set)
+    member_nouns: set[str] = field(default_factory=set)
     agency_nouns: dict[str, str] = field(default_factory=dict)
     agency_domains: set[str] = field(default_factory=set)
 
@@ -742,6 +743,10 @@ class _Run:
 
     def after_place_noun(self, m: Mention) -> bool:
         """ "la ville de Mahmood-e-Raqi", "the town of Yeoncheon": the name is a place."""
+        return self.after_noun_of(m, self.lex.place_nouns)
+
+    def after_noun_of(self, m: Mention, nouns: set[str]) -> bool:
+        """Is the mention the complement of one of ``nouns`` ("<noun> de (la) X", "<noun> of X")?"""
         i = m.tok_start - 1
         while i > 0 and self.doc[i].pos_ == "DET":
             i -= 1  # "la province de la Kapisa"
@@ -750,7 +755,7 @@ class _Run:
         i -= 1
         while i > 0 and self.doc[i].pos_ == "DET":
             i -= 1
-        return fold(self.doc[i].lemma_) in self.lex.place_nouns or fold(self.doc[i].text) in self.lex.place_nouns
+        return fold(self.doc[i].lemma_) in nouns or fold(self.doc[i].text) in nouns
 
     def is_group(self, m: Mention) -> bool:
         """A named people acting ("the Rohingya"), not a demonym or an adjective ("Indonesian")."""
@@ -812,6 +817,10 @@ class _Run:
             entity = assign.get(clean(m.text))
             if entity is not None:
                 entity.mentions.append(m)
+        # "les membres d'Ansar Eddine": a name that has members is a group, whatever NER said
+        for entity in {id(e): e for e in assign.values()}.values():
+            if any(self.after_noun_of(m, self.lex.member_nouns) for m in entity.mentions):
+                entity.kind = "group"
 
     # ----- roles and title phrases
 
@@ -923,13 +932,26 @@ class _Run:
                 named = self.entity_in(first.i - 1, first.i, containing=True)
                 if named is not None:
                     return named
+            # a parse gone astray ("X, impuissant, a de son côté dénoncé"): the nearest subject before
+            for tok in reversed(self.doc[self.sents[self.sent_of_token[verb.i]].start:first.i]):
+                if tok.dep_.startswith("nsubj") and not self.in_quote(tok.idx):
+                    entity = self.subject_entity(tok, last)
+                    if entity is not None:
+                        return entity
         return None
 
     def subject_entity(self, subj, last: Entity | None) -> Entity | None:
         """The actor a subject phrase stands for: a name in it, a pronoun's or a noun's antecedent."""
         named = self.entity_in(subj.i, subj.i + 1, containing=True)
+        if named is None and subj.pos_ == "PROPN":
+            named = self.person_named(subj.text)  # a surname NER missed this time ("Rathke also asked")
         if named is None and fold(subj.text).lstrip("-") in self.lex.pronouns:
             return last or self.antecedent(subj.i)
+        verb = subj.head
+        if named is None and subj.pos_ == "PRON" and verb.dep_ in ("acl:relcl", "relcl") and verb.head.i < subj.i:
+            # "l'organisation islamique, qui affirme ...": the relative pronoun's noun speaks
+            noun = verb.head
+            return self.entity_in(noun.left_edge.i, noun.i + 1) or self.anaphor(noun, last)
         # "An Chan-il, un transfuge devenu chercheur ..., avait déclaré": the subject is an
         # apposition of the person named just before it
         edge = subj.left_edge.i
@@ -944,6 +966,12 @@ class _Run:
         if entity is None:
             entity = self.anaphor(subj, last)
         return entity
+
+    def person_named(self, word: str) -> Entity | None:
+        """The one person whose name ends with this word, if exactly one does."""
+        key = fold(word)
+        found = [e for e in self.entities if e.kind == "person" and any(fold(f).split()[-1:] == [key] for f in e.forms())]
+        return found[0] if len(found) == 1 else None
 
     def antecedent(self, tok_i: int, kind: str | None = None) -> Entity | None:
         """The actor a pronoun or a bare noun refers back to: the latest one named in this
@@ -968,28 +996,38 @@ class _Run:
             return None
         if not any(c.dep_ == "det" and fold(c.text).rstrip("'") in ("le", "la", "l", "les", "the") for c in tok.children):
             return None
-        # the actor whose own name uses the noun ("l'ONG Human Rights Watch"), then the last
-        # speaker, then the most mentioned, then the latest named
+        # the actor whose own name uses the noun ("l'ONG Human Rights Watch"), then the one
+        # named most, then the last speaker, then the latest named
         noun = fold(tok.text)
-        sent = self.sent_of_token[tok.i]
+        kinds = ("organization", "group") if kind == "organization" else (kind,)
         best = None
         for entity in self.entities:
-            if entity.kind != kind:
+            if entity.kind not in kinds:
                 continue
             before = [m for m in entity.mentions if m.tok_end <= tok.i]
-            own = any(noun in fold(f).split() for f in entity.forms())
-            if not before or all(m.sent < sent - 3 for m in before) and entity is not last and not own:
+            if not before:
                 continue
-            rank = (own, entity is last, len(entity.mentions), max(m.tok_start for m in before))
+            own = any(noun in fold(f).split() for f in entity.forms())
+            rank = (own, len(entity.mentions), entity is last, max(m.tok_start for m in before))
             if best is None or rank > best[0]:
                 best = (rank, entity)
         return best[1] if best else None
 
+    def verb_group_start(self, verb):
+        """First token of the verb group: auxiliaries and clitics ("a-t-il", "le précise"),
+        not a subject pronoun ("qui affirme")."""
+        first = verb
+        while first.i > 0:
+            prev = self.doc[first.i - 1]
+            if prev.pos_ == "AUX" or (prev.pos_ == "PRON" and not prev.dep_.startswith("nsubj")):
+                first = prev
+            else:
+                break
+        return first
+
     def inverted_speaker(self, verb, last: Entity | None = None) -> Entity | None:
         """ "<words>, a déclaré X" / "<words>", said X" / "comme le précise X": the actor after the verb."""
-        first = verb
-        while first.i > 0 and self.doc[first.i - 1].pos_ in ("AUX", "PRON") and self.doc[first.i - 1].text != ",":
-            first = self.doc[first.i - 1]
+        first = self.verb_group_start(verb)
         before = self.doc[first.i - 1] if first.i > 0 else None
         if before is None or before.text not in (",", '"', "»", "”") and fold(before.text) not in self.lex.inversion_markers:
             return None
@@ -1058,12 +1096,17 @@ class _Run:
             sent_quotes = [q for q in self.quotes if q[0] < sent.end_char and q[1] > sent.start_char]
             verbs = [t for t in sent if self.is_speech_verb(t) and not self.in_quote(t.idx)]
             speakers: list[tuple[int, Entity]] = []  # (verb token, speaker)
+            reported: list[tuple[int, int]] = []
             for verb in verbs:
+                if any(a <= verb.idx < b for a, b in reported):
+                    continue  # "justifie X par le fait qu'elle considère Y": part of what is reported
                 speaker = self.speaker_of(verb, last)
                 if speaker is None:
                     continue
                 speakers.append((verb.i, speaker))
                 content = self.reported_content(verb, sent)
+                if content:
+                    reported.append(content)
                 long_quotes = [q for q in sent_quotes if len(self.body[q[0]:q[1]].split()) >= MIN_DIRECT_WORDS]
                 if content and (self.in_quote(content[0]) or self.in_quote(content[0] + 1)):
                     content = None  # the words before the verb are a quotation: a direct reaction
@@ -1151,24 +1194,34 @@ class _Run:
         kids = [
             c for c in verb.children
             if c.i > verb.i and c.dep_ in ("ccomp", "xcomp", "obj", "dobj", "advcl")
-            and doc[c.left_edge.i].pos_ != "ADP"  # "avant la rencontre" is not what was said
+            and not (doc[c.left_edge.i].pos_ == "ADP" and doc[c.left_edge.i].dep_ == "case")  # "avant la rencontre"
         ]
-        if kids:
+        first = self.verb_group_start(verb)
+        inverted = first.i - sent.start > 4 and doc[first.i - 1].text in (",", '"', "»", "”")
+        if kids and (not inverted or any(k.dep_ == "ccomp" for k in kids)):
             c = next((k for k in kids if k.dep_ == "ccomp"), kids[0])
             start_tok = c.left_edge
             # skip the complementiser ("que", "that") and punctuation
             while start_tok.i < c.right_edge.i and (start_tok.dep_ == "mark" or start_tok.is_punct):
                 start_tok = doc[start_tok.i + 1]
             end_tok = c.right_edge
+            # another speech verb inside ("…, bien que, comme le rappelle X, « … »") reports its own words
+            other = next((t for t in doc[start_tok.i:end_tok.i + 1]
+                          if t.i != verb.i and self.is_speech_verb(t) and not self.in_quote(t.idx)), None)
+            if other is not None:
+                cut = self.verb_group_start(other).i - 1
+                while cut > start_tok.i and doc[cut].text != ",":
+                    cut -= 1
+                if cut > start_tok.i:
+                    end_tok = doc[cut - 1]
             for extra in verb.children:
                 if extra.i > end_tok.i and extra.dep_ in ("obl", "obl:arg", "advcl", "conj", "ccomp") and extra.right_edge.i < sent.end:
+                    if any(self.is_speech_verb(t) and not self.in_quote(t.idx) for t in extra.subtree):
+                        break  # "a condamné X et estimé que ...": the other verb reports its own words
                     if not doc[extra.left_edge.i].is_punct:
                         end_tok = extra.right_edge
             return start_tok.idx, end_tok.idx + len(end_tok.text)
         # inverted: "<content>, a-t-il ajouté." / "<content>, said X."
-        first = verb
-        while first.i > sent.start and doc[first.i - 1].pos_ in ("AUX", "PRON") and doc[first.i - 1].text != ",":
-            first = doc[first.i - 1]
         if first.i - sent.start > 4 and doc[first.i - 1].text == ",":
             return sent.start_char, doc[first.i - 1].idx
         return None
