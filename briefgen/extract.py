@@ -943,7 +943,7 @@ class _Run:
     def subject_entity(self, subj, last: Entity | None) -> Entity | None:
         """The actor a subject phrase stands for: a name in it, a pronoun's or a noun's antecedent."""
         named = self.entity_in(subj.i, subj.i + 1, containing=True)
-        if named is None and subj.pos_ == "PROPN":
+        if named is None and subj.is_title and subj.pos_ in ("PROPN", "NOUN"):
             named = self.person_named(subj.text)  # a surname NER missed this time ("Rathke also asked")
         if named is None and fold(subj.text).lstrip("-") in self.lex.pronouns:
             return last or self.antecedent(subj.i)
