@@ -467,7 +467,7 @@ class _Run:
                 start += 1
             else:
                 break
-        while end > start and (doc[end - 1].is_punct or doc[end - 1].pos_ in ("DET", "ADP", "CCONJ")):
+        while end > start and (doc[end - 1].is_punct or doc[end - 1].pos_ in ("DET", "ADP", "CCONJ") and not doc[end - 1].is_title):
             end -= 1
         if start >= end:
             return None
@@ -608,7 +608,8 @@ class _Run:
             m = Mention(span.text, span.start_char, span.end_char, "ORG", self.sent_of_token[start], start, end)
             named = self.entity_in(end, end + 1, containing=True) if end < len(doc) else None
             if named is not None and named.kind == "organization":
-                named.mentions.append(m)  # "l'agence américaine Moody's": a description of the name after it
+                m.label = "DESC"  # "l'agence américaine Moody's": a description of the name after it
+                named.mentions.append(m)
                 taken.update(range(start, end))
                 continue
             key = ("org", fold(span.text))
@@ -834,7 +835,7 @@ class _Run:
                     phrase, title = role
                     if entity.role is None:
                         entity.role = phrase
-                    if len(phrase.split()) <= 6 and phrase not in entity.extra_aliases:
+                    if 1 < len(phrase.split()) <= 6 and phrase not in entity.extra_aliases:  # not a bare "président"
                         entity.extra_aliases.append(phrase)
                     if entity.affiliation is None:
                         entity.affiliation = self.affiliation_of(phrase)
@@ -861,7 +862,8 @@ class _Run:
         right = self.body[m.end:sent.end_char]
         match = re.match(r"\s*,\s*([^,;:()]+)", right)
         if match:
-            segment = match.group(1).strip()
+            # "un transfuge devenu chercheur qui dirige ...": the role stops at a relative clause
+            segment = re.split(r"\s(?:qui|que|dont|who|which|that|whose)\s", match.group(1).strip())[0].strip()
             title = self.title_at(segment)
             if title or re.match(r"(un|une|the|a|an)\s", segment, re.I) and any(
                 f" {t} " in f" {fold(segment)} " for t in self.lex.titles
@@ -901,12 +903,20 @@ class _Run:
                     if e.role and self.title_at(e.role) == title
                     and (e.affiliation is None or e.affiliation == self.geo.country_name(code, self.lang))
                 ]
+                if not candidates:
+                    # no one holds that title yet: the one person without a role who can be of that country
+                    candidates = [
+                        e for e in persons
+                        if e.role is None and e.affiliation in (None, self.geo.country_name(code, self.lang))
+                    ]
                 if len(candidates) == 1:
                     phrase = self.body[min(t.idx for t in phrase_toks):max(t.idx + len(t.text) for t in phrase_toks)]
                     target = candidates[0]
                     if phrase not in target.extra_aliases:
                         target.extra_aliases.append(phrase)
                     target.affiliation = target.affiliation or self.geo.country_name(code, self.lang)
+                    if target.role is None or fold(target.role) == title:
+                        target.role = _strip_det(phrase)  # "président" -> "président russe"
 
     # ----- reactions
 
@@ -1236,7 +1246,7 @@ class _Run:
         elif entity.place is not None and entity.kind == "place":
             name = entity.place.name
         else:
-            forms = entity.forms()
+            forms = Counter(m.text for m in entity.mentions if m.label != "DESC") or entity.forms()
             # people and bodies by their fullest name; other entities by their usual one
             full = entity.kind in ("person", "organization")
             name = max(forms, key=lambda f: (len(f.split()) if full else 0, forms[f], len(f)))
@@ -1359,7 +1369,7 @@ _FUNCTION_WORDS = {"de", "du", "des", "la", "le", "les", "l", "d", "of", "the", 
 
 
 def _strip_det(text: str) -> str:
-    return re.sub(r"^(le|la|les|l'|l’|the)\s*", "", text.strip(), flags=re.I)
+    return re.sub(r"^(?:(?:le|la|les|un|une|the|an|a)\s+|l['’]\s*)", "", text.strip(), flags=re.I)
 
 
 def _loose(phrase: str) -> str:
