@@ -928,6 +928,12 @@ class _Run:
             inverted = self.inverted_speaker(verb, last)
             if inverted is not None:
                 return inverted
+        if not subjects:
+            # "a-t-elle ajouté", "a-t-il poursuivi": the clitic pronoun, however it was parsed
+            clitics = [t for t in self.doc[self.verb_group_start(verb).i:min(verb.i + 3, len(self.doc))]
+                       if t.text.startswith("-") and fold(t.text).lstrip("-") in self.lex.pronouns]
+            if clitics:
+                return last or self.antecedent(clitics[0].i)
         if not subjects and verb.dep_ in ("conj", "xcomp") and verb.head.pos_ in ("VERB", "AUX"):
             subjects = [c for c in verb.head.children if c.dep_.startswith("nsubj")]
         found = [e for e in (self.subject_entity(subj, last) for subj in subjects) if e is not None]
@@ -1234,6 +1240,14 @@ class _Run:
         # inverted: "<content>, a-t-il ajouté." / "<content>, said X."
         if first.i - sent.start > 4 and doc[first.i - 1].text == ",":
             return sent.start_char, doc[first.i - 1].idx
+        # "<content>, she added.": the clause before the subject
+        before = [c for c in verb.children if c.i < verb.i and c.dep_ in ("ccomp", "parataxis")]
+        if before:
+            start_tok, end_tok = before[0].left_edge, before[0].right_edge
+            while end_tok.i > start_tok.i and end_tok.is_punct:
+                end_tok = doc[end_tok.i - 1]
+            if end_tok.i - start_tok.i >= 3:
+                return start_tok.idx, end_tok.idx + len(end_tok.text)
         return None
 
     # ----- actors and locations
