@@ -44,7 +44,9 @@ def _parser() -> argparse.ArgumentParser:
     p = with_config(sub.add_parser("brief", help="render one article to a PDF or HTML brief"))
     p.add_argument("article", type=Path, metavar="ARTICLE")
     p.add_argument("-o", "--output", type=Path, help="FILE.pdf or FILE.html (default: out/briefs/ID.pdf)")
-    with_config(sub.add_parser("check", help="validate the configuration and the articles without rendering"))
+    p = with_config(sub.add_parser("check", help="validate the configuration and the articles without rendering"))
+    p.add_argument("--strict", action="store_true",
+                   help="exit 1 on warnings too (estimative language of analyst comments, orphan corrections)")
     return parser
 
 
@@ -120,17 +122,20 @@ def cmd_brief(args, config) -> int:
 
 
 def cmd_check(args, config) -> int:
+    from .comment import analyst_comment
+    from .estimative import languages, lint
     from .ingest import find_articles, read_article
     from .overrides import SUFFIX, load_overrides, overrides_path
     from .pipeline import print_warning
 
     where = config.path or "built-in defaults"
     problems = 0
+    warnings = 0
     if not config.seeds.is_dir():
         _error(f"{where}: seeds folder {config.seeds} does not exist")
         return EXIT_FAILED
     paths = find_articles(config.seeds)
-    bodies = {}
+    articles = {}
     for path in paths:
         try:
             article = read_article(path, config.boilerplate)
@@ -138,32 +143,73 @@ def cmd_check(args, config) -> int:
             _error(str(exc))
             problems += 1
             continue
-        bodies[path] = article.body
+        articles[path] = article
         if article.language and article.language.lower()[:2] not in config.models:
             _error(f"{path}: language {article.language!r} has no model in the configuration")
             problems += 1
     # the analysts' corrections: the file itself, and its quotes against its article
     corrections = sorted(config.seeds.glob("*" + SUFFIX))
+    loaded = {}  # overrides file -> Overrides, or None when it failed
     bad = 0
     for path in corrections:
-        articles = [p for p in paths if overrides_path(p) == path]
+        owners = [p for p in paths if overrides_path(p) == path]
+        loaded[path] = None
         try:
             overrides = load_overrides(path, config.topics)
-            for article_path in articles:
-                if article_path in bodies:
-                    overrides.check_quotes(bodies[article_path])
+            for article_path in owners:
+                if article_path in articles:
+                    overrides.check_quotes(articles[article_path].body)
         except BriefgenError as exc:
             _error(str(exc))
             bad += 1
             continue
-        if not articles:
+        loaded[path] = overrides
+        if not owners:
             stem = path.name[: -len(SUFFIX)]
             print_warning(f"{path}: no article {stem}.txt or {stem}.md beside it; these corrections are never applied")
+            warnings += 1
+    # the analysts' comments (overrides file, else front matter) against ICD 203's estimative language
+    comments = findings = 0
+    known = languages()
+    for path, article in articles.items():
+        own = overrides_path(path)
+        if own in loaded and loaded[own] is None:
+            continue  # a broken overrides file: its error is given, its comment unknown
+        try:
+            comment = analyst_comment(article, loaded.get(own))
+        except BriefgenError as exc:
+            _error(str(exc))
+            problems += 1
+            continue
+        if comment is None:
+            continue
+        # the article's front matter language, else the configured one, else detected from its body
+        lang = article.language or (config.language if config.language != "auto" else None)
+        if not lang:
+            from .extract import detect_language
+
+            lang = detect_language(article.body, list(config.models))
+        lang = lang.lower().replace("_", "-").split("-")[0]
+        if lang not in known:
+            print_warning(f"{comment.source}:{comment.first_line}: comment not checked: "
+                          f"no estimative-language word list for language {lang!r}")
+            warnings += 1
+            continue
+        comments += 1
+        for finding in lint(comment.layout, lang, comment.first_line):
+            print(f"{comment.source}:{finding.line}:{finding.column}: warning: {finding.message}",
+                  file=sys.stderr, flush=True)
+            findings += 1
+    warnings += findings
     summary = f"{where}: configuration ok; {len(paths) - problems}/{len(paths)} article(s) ok in {config.seeds}"
     if corrections:
         summary += f"; {len(corrections) - bad}/{len(corrections)} overrides file(s) ok"
+    if comments:
+        summary += f"; {findings} estimative-language warning(s) in {comments} analyst comment(s)"
     print(summary, file=sys.stderr)
-    return EXIT_OK if problems == 0 and bad == 0 else EXIT_FAILED
+    if problems or bad or (args.strict and warnings):
+        return EXIT_FAILED
+    return EXIT_OK
 
 
 def _quiet_renderer_logs() -> None:
