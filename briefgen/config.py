@@ -34,6 +34,10 @@ class BriefSettings:
     marking: Literal["TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED"] = "TLP:CLEAR"
     page_size: Literal["A4", "Letter"] = "A4"
     formats: list[Literal["html", "pdf", "json"]] = field(default_factory=lambda: ["html", "pdf", "json"])
+    # labels of the brief: the article's language ("auto"), or always one language
+    locale: Literal["auto", "fr", "en"] = "auto"
+    # Admiralty source reliability (A-F) per source name or site ("fr.wikinews.org": B)
+    reliability: dict[str, Literal["A", "B", "C", "D", "E", "F"]] = field(default_factory=dict)
 
 
 @dataclass

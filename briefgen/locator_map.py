@@ -127,7 +127,7 @@ _STYLE_PLAIN = (
     "svg.locator-map .map-place{fill:#333333;stroke:#ffffff;stroke-width:1}"
     "svg.locator-map .map-event{fill:#d62728;stroke:#ffffff;stroke-width:1.5}"
     "svg.locator-map .map-event-ring{fill:none;stroke:#d62728;stroke-width:1;stroke-opacity:0.6}"
-    "svg.locator-map .map-label{font-family:sans-serif;font-size:11px;fill:#222222}"
+    "svg.locator-map .map-label{font-family:'Source Sans 3','Source Sans 3 Ext',sans-serif;font-size:11px;fill:#222222}"
     "svg.locator-map .map-label-event{font-weight:bold;fill:#a51c1d}"
     "svg.locator-map .map-label-country{font-style:italic;fill:#555555}"
     "svg.locator-map .map-halo{fill:#ffffff;stroke:#ffffff;stroke-width:3;stroke-linejoin:round}"

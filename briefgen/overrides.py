@@ -182,13 +182,15 @@ class ReactionEdits:
 
 @dataclass
 class Overrides:
-    """One overrides file. ``comment`` is the analyst's Markdown note for the brief."""
+    """One overrides file. ``comment`` is the analyst's Markdown note for the brief;
+    ``marking`` the handling marking of this brief (else front matter, else config)."""
 
     actors: ActorEdits = field(default_factory=ActorEdits)
     locations: LocationEdits = field(default_factory=LocationEdits)
     stakes: StakeEdits = field(default_factory=StakeEdits)
     reactions: ReactionEdits = field(default_factory=ReactionEdits)
     comment: str | None = None
+    marking: Literal["TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED"] | None = None
     path: Path | None = field(default=None, metadata={"internal": True})
     node: yaml.Node | None = field(default=None, repr=False, metadata={"internal": True})
 

@@ -127,7 +127,8 @@ class Pipeline:
         return facts
 
     def html(self, article: Article, facts: Facts) -> str:
-        return self.renderer.html(article, facts)
+        """The brief's HTML; the analyst's corrections file gives its comment and marking."""
+        return self.renderer.html(article, facts, self.overrides(article))
 
     def pdf(self, html: str) -> bytes:
         return self.renderer.pdf(html, self.config.output)
