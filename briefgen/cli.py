@@ -44,6 +44,9 @@ def _parser() -> argparse.ArgumentParser:
     p = with_config(sub.add_parser("brief", help="render one article to a PDF or HTML brief"))
     p.add_argument("article", type=Path, metavar="ARTICLE")
     p.add_argument("-o", "--output", type=Path, help="FILE.pdf or FILE.html (default: out/briefs/ID.pdf)")
+    p = sub.add_parser("init", help="start a new briefing project: config.yaml, templates to customise, seeds/")
+    p.add_argument("directory", type=Path, metavar="DIR")
+    p.add_argument("--force", action="store_true", help="overwrite files that already exist")
     p = with_config(sub.add_parser("check", help="validate the configuration and the articles without rendering"))
     p.add_argument("--strict", action="store_true",
                    help="exit 1 on warnings too (estimative language of analyst comments, orphan corrections)")
@@ -53,6 +56,8 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
+        if args.command == "init":
+            return cmd_init(args)
         from .config import load_config
 
         config = load_config(args.config)
@@ -63,6 +68,22 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         _error("interrupted")
         return 130
+
+
+def cmd_init(args) -> int:
+    from .scaffold import init_project
+
+    result = init_project(args.directory, force=args.force)
+    for path in result.written:
+        print(f"wrote {path}", file=sys.stderr)
+    for path in result.kept:
+        print(f"kept {path} (exists; --force overwrites it)", file=sys.stderr)
+    print(
+        f"briefing project ready in {args.directory}: put articles in {args.directory / 'seeds'}, "
+        f"edit {args.directory / 'templates'}, then run: cd {args.directory} && briefgen build",
+        file=sys.stderr,
+    )
+    return EXIT_OK
 
 
 def cmd_build(args, config) -> int:

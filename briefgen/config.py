@@ -91,6 +91,11 @@ def default_config_path() -> Path | None:
     local = Path(CONFIG_NAME)
     if local.is_file():
         return local
+    return builtin_config_path()
+
+
+def builtin_config_path() -> Path | None:
+    """The commented default configuration shipped with briefgen."""
     packaged = Path(__file__).parent / "default-config.yaml"
     if packaged.is_file():
         return packaged

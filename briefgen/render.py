@@ -242,11 +242,18 @@ def map_places(facts: Facts, reach: float = 30.0) -> list:
 
 
 def created_date(date: str | None) -> str | None:
-    """The PDF's creation date: the article's (never the wall clock), padded to a full date."""
-    if not date:
-        return None
-    parts = date.split("-") + ["01", "01"]
-    return "-".join(parts[:3]) + "T00:00:00Z"
+    """The PDF's creation date: the article's, padded to a full date; for an undated article,
+    SOURCE_DATE_EPOCH if set, else none. Never the wall clock."""
+    import datetime as dt
+    import os
+
+    if date:
+        parts = date.split("-") + ["01", "01"]
+        return "-".join(parts[:3]) + "T00:00:00Z"
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return None
 
 
 def css_string(value) -> "Markup":
