@@ -41,6 +41,22 @@ class BriefSettings:
 
 
 @dataclass
+class SiteSettings:
+    """The static site (``briefgen site``)."""
+
+    title: str = "briefgen"
+    locale: Literal["fr", "en"] = "fr"  # language of the site's own labels
+    # absolute address where the site is published; used only in the feed and the sitemap
+    base_url: str | None = None
+    per_page: int = 10  # briefs per home page
+    # briefs marked above this level are left out of the site, unless include_restricted
+    max_marking: Literal["TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED"] = "TLP:GREEN"
+    include_restricted: bool = False
+    search: bool = True  # Pagefind full-text search
+    feed_items: int = 20
+
+
+@dataclass
 class Topic:
     """A topic of the stakes taxonomy: per-language label and lemma terms."""
 
@@ -63,6 +79,7 @@ class Config:
     lexicons: dict[str, Path] = field(default_factory=dict)
     boilerplate: list[str] = field(default_factory=list)
     brief: BriefSettings = field(default_factory=BriefSettings)
+    site: SiteSettings = field(default_factory=SiteSettings)
     topics: dict[str, Topic] = field(default_factory=dict)
     gazetteer: list[GazetteerEntry] = field(default_factory=list)
     path: Path | None = field(default=None, metadata={"internal": True})
@@ -170,6 +187,11 @@ def _resolve_paths(config: Config, base: Path, path: Path, node: yaml.Node | Non
 
 
 def _check_values(config: Config, path: Path, node: yaml.Node | None) -> None:
+    if config.site.per_page < 1:
+        raise BriefgenError("site.per_page: must be at least 1", path, line_of(node, "site", "per_page"))
+    if config.site.base_url is not None and not re.match(r"https?://[^/\s]+", config.site.base_url):
+        raise BriefgenError(f"site.base_url: {config.site.base_url!r} is not an http(s) address", path,
+                            line_of(node, "site", "base_url"))
     for i, pattern in enumerate(config.boilerplate):
         try:
             re.compile(pattern)

@@ -26,7 +26,7 @@ ARTICLE_SUFFIXES = (".txt", ".md", ".markdown")
 _DATE_HEADER = re.compile(r"\A\s*date\s+(\d{4}-\d{2}(?:-\d{2})?)\b[ \t]*\n?")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*\n", re.S)
 _ID_CHARS = re.compile(r"[^A-Za-z0-9_.-]+")
-_KNOWN_META = {"title", "date", "source", "language", "lang", "licence", "license", "url", "marking"}
+_KNOWN_META = {"title", "date", "source", "language", "lang", "licence", "license", "url"}  # others stay in meta
 
 
 @dataclass

@@ -131,7 +131,20 @@ class Pipeline:
         return self.renderer.html(article, facts, self.overrides(article))
 
     def pdf(self, html: str) -> bytes:
-        return self.renderer.pdf(html, self.config.output)
+        """The PDF of a brief's HTML, cached under a hash of the HTML, the version and the
+        templates (an unchanged brief is never rendered twice)."""
+        digest = hashlib.sha256(html.encode())
+        digest.update(__version__.encode())
+        for folder in self.renderer.template_dirs:
+            for path in sorted(Path(folder).glob("*")):
+                if path.is_file():
+                    digest.update(path.name.encode() + path.read_bytes())
+        cache = self.config.output / "cache" / "pdf" / f"{digest.hexdigest()[:32]}.pdf"
+        if cache.is_file():
+            return cache.read_bytes()
+        data = self.renderer.pdf(html, self.config.output)
+        atomic_write(cache, data)
+        return data
 
     def write_brief(self, article: Article, facts: Facts, folder: Path, formats=None) -> list[Path]:
         formats = formats or self.config.brief.formats

@@ -89,7 +89,7 @@ class Renderer:
 
     # ----- HTML
 
-    def context(self, article: Article, facts: Facts, overrides=None) -> dict:
+    def context(self, article: Article, facts: Facts, overrides=None, site=None) -> dict:
         from .brief import compose
 
         locale = self.config.brief.locale
@@ -113,10 +113,11 @@ class Renderer:
             "page_size": self.config.brief.page_size,
             "created": created_date(facts.article.date),
             "map_attribution": attribution,
+            "site": site,  # a page of the static site: navigation and links (None for a lone brief)
         }
 
-    def html(self, article: Article, facts: Facts, overrides=None) -> str:
-        return self.env.get_template("brief.html.j2").render(**self.context(article, facts, overrides))
+    def html(self, article: Article, facts: Facts, overrides=None, site=None) -> str:
+        return self.env.get_template("brief.html.j2").render(**self.context(article, facts, overrides, site))
 
     @staticmethod
     def comment_html(article: Article, overrides) -> str | None:
