@@ -47,6 +47,10 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("init", help="start a new briefing project: config.yaml, templates to customise, seeds/")
     p.add_argument("directory", type=Path, metavar="DIR")
     p.add_argument("--force", action="store_true", help="overwrite files that already exist")
+    p = with_config(sub.add_parser(
+        "serve", help="preview the site on http://127.0.0.1:8000/, rebuilt when an article, template or the config changes"))
+    p.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000; 0: any free port)")
+    p.add_argument("--no-watch", action="store_true", help="build once and serve, without rebuilding on changes")
     p = with_config(sub.add_parser("check", help="validate the configuration and the articles without rendering"))
     p.add_argument("--strict", action="store_true",
                    help="exit 1 on warnings too (estimative language of analyst comments, orphan corrections)")
@@ -233,6 +237,13 @@ def cmd_check(args, config) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args, config) -> int:
+    from .serve import serve
+
+    _quiet_renderer_logs()
+    return serve(config, port=args.port, watch=not args.no_watch)
+
+
 def _quiet_renderer_logs() -> None:
     """WeasyPrint logs every refused fetch; the brief's fetcher already refuses them by design."""
     import logging
@@ -242,6 +253,7 @@ def _quiet_renderer_logs() -> None:
 
 
 COMMANDS = {"build": cmd_build, "extract": cmd_extract, "brief": cmd_brief, "check": cmd_check}
+COMMANDS["serve"] = cmd_serve
 
 if __name__ == "__main__":
     raise SystemExit(main())
