@@ -44,6 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     p = with_config(sub.add_parser("brief", help="render one article to a PDF or HTML brief"))
     p.add_argument("article", type=Path, metavar="ARTICLE")
     p.add_argument("-o", "--output", type=Path, help="FILE.pdf or FILE.html (default: out/briefs/ID.pdf)")
+    with_config(sub.add_parser("site", help="build the static site (every brief, indexes, feed, search) in out/site/"))
     p = sub.add_parser("init", help="start a new briefing project: config.yaml, templates to customise, seeds/")
     p.add_argument("directory", type=Path, metavar="DIR")
     p.add_argument("--force", action="store_true", help="overwrite files that already exist")
@@ -88,6 +89,23 @@ def cmd_init(args) -> int:
         file=sys.stderr,
     )
     return EXIT_OK
+
+
+def cmd_site(args, config) -> int:
+    from .pipeline import Pipeline
+    from .site import build_site, site_dir
+
+    _quiet_renderer_logs()
+    report = build_site(Pipeline(config))
+    for path, message in report.failed:
+        _error(message)
+    left_out = f"; {len(report.skipped)} left out by marking" if report.skipped else ""
+    print(
+        f"site: {report.pages} page(s) in {report.seconds:.1f}s -> {site_dir(config)} "
+        f"({len(report.written)} written, {report.unchanged} unchanged, {len(report.removed)} removed{left_out})",
+        file=sys.stderr,
+    )
+    return EXIT_OK if report.ok else EXIT_FAILED
 
 
 def cmd_build(args, config) -> int:
@@ -252,7 +270,7 @@ def _quiet_renderer_logs() -> None:
     logging.getLogger("fontTools").setLevel(logging.ERROR)
 
 
-COMMANDS = {"build": cmd_build, "extract": cmd_extract, "brief": cmd_brief, "check": cmd_check}
+COMMANDS = {"build": cmd_build, "extract": cmd_extract, "brief": cmd_brief, "check": cmd_check, "site": cmd_site}
 COMMANDS["serve"] = cmd_serve
 
 if __name__ == "__main__":

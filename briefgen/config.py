@@ -8,6 +8,7 @@ of the configuration file.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import difflib
 import re
 import types
@@ -93,7 +94,9 @@ class Config:
         return {
             "language": self.language,
             "models": self.models,
-            "lexicons": {k: str(v) for k, v in self.lexicons.items()},
+            # the lexicon files' contents, not just their names: editing one re-extracts
+            "lexicons": {k: hashlib.sha256(Path(v).read_bytes()).hexdigest() if Path(v).is_file() else str(v)
+                         for k, v in self.lexicons.items()},
             "boilerplate": self.boilerplate,
             "topics": {k: dataclasses.asdict(v) for k, v in self.topics.items()},
             "gazetteer": [dataclasses.asdict(g) for g in self.gazetteer],

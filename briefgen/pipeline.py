@@ -61,6 +61,7 @@ class Pipeline:
         self.warn = warn
         self._extractor = None
         self._renderer = None
+        self._pdfs_used: set[str] = set()
 
     # ----- stages
 
@@ -140,11 +141,20 @@ class Pipeline:
                 if path.is_file():
                     digest.update(path.name.encode() + path.read_bytes())
         cache = self.config.output / "cache" / "pdf" / f"{digest.hexdigest()[:32]}.pdf"
+        self._pdfs_used.add(cache.name)
         if cache.is_file():
             return cache.read_bytes()
         data = self.renderer.pdf(html, self.config.output)
         atomic_write(cache, data)
         return data
+
+    def prune_pdf_cache(self) -> None:
+        """After a run over every article: drop cached PDFs that no brief uses any more."""
+        folder = self.config.output / "cache" / "pdf"
+        if folder.is_dir() and self._pdfs_used:
+            for path in folder.glob("*.pdf"):
+                if path.name not in self._pdfs_used:
+                    path.unlink(missing_ok=True)
 
     def write_brief(self, article: Article, facts: Facts, folder: Path, formats=None) -> list[Path]:
         formats = formats or self.config.brief.formats
@@ -194,5 +204,7 @@ class Pipeline:
                 f"{len(facts.locations)} places, {len(facts.stakes)} stakes, {len(facts.reactions)} reactions "
                 f"-> {folder / article.id}.{{{','.join(self.config.brief.formats)}}} ({time.perf_counter() - t0:.1f}s)"
             )
+        if not report.failed:
+            self.prune_pdf_cache()
         report.seconds = time.perf_counter() - started
         return report

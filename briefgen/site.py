@@ -211,6 +211,8 @@ def build_site(pipeline: Pipeline, progress: Callable[[str], None] | None = None
     writer.write("sitemap.xml", sitemap(writer.html_paths(), config))
     writer.write("assets/site.css", env.loader.get_source(env, "site/site.css")[0])
     removed_or_changed = writer.finish()
+    if not report.failed:
+        pipeline.prune_pdf_cache()
     if config.site.search and (removed_or_changed or not (out / "pagefind").is_dir()):
         from .search import index_site
 

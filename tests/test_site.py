@@ -61,7 +61,7 @@ def test_every_internal_link_and_asset_resolves_and_is_relative(site):
             continue  # served at any depth: its links start from the site's path (base href)
         for link in pattern.findall(page.read_text(encoding="utf-8")):
             parts = urlsplit(link)
-            if parts.scheme in ("http", "https", "mailto") or link.startswith("#"):
+            if parts.scheme in ("http", "https", "mailto", "data") or link.startswith("#"):
                 continue
             assert not link.startswith("/"), f"{page}: absolute link {link}"
             target = (page.parent / unquote(parts.path)).resolve()
@@ -140,3 +140,85 @@ def test_two_builds_are_byte_identical_and_a_removed_article_takes_its_pages(sit
     assert result.code == 0
     assert not (root(copy) / "briefs" / THIRD.stem).exists()
     assert not (root(copy) / "weeks" / "2012-W27").exists()
+
+
+# --------------------------------------------------------------------------- in a real browser
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).is_file():
+        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def http_site(site):
+    """The built site served over HTTP on 127.0.0.1 under a sub-path (/sub/path/)."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    mount = site.root / "www"
+    (mount / "sub").mkdir(parents=True, exist_ok=True)
+    link = mount / "sub" / "path"
+    if not link.exists():
+        link.symlink_to(root(site), target_is_directory=True)
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(mount)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/sub/path/"
+    server.shutdown()
+
+
+def _page(browser):
+    page = browser.new_page()
+    errors = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return page, errors
+
+
+@pytest.mark.parametrize("where", ["file", "http"])
+def test_browse_home_to_brief_to_actor_and_back(site, browser, http_site, where):
+    page, errors = _page(browser)
+    start = (root(site) / "index.html").as_uri() if where == "file" else http_site + "index.html"
+    page.goto(start)
+    assert page.locator("h1").first.inner_text()
+    page.click(f'a[href="briefs/{FR_ID}/index.html"]')
+    assert page.locator("h1").first.inner_text().startswith("Vladimir Poutine")
+    brief_url = page.url
+    page.click('#actors a[href="../../actors/vladimir-poutine/index.html"]')
+    assert page.locator("h1").first.inner_text() == "Vladimir Poutine"
+    assert page.locator(f'a[href="../../briefs/{FR_ID}/index.html"]').count() >= 1
+    page.go_back()
+    assert page.url == brief_url
+    assert not errors, errors
+    page.close()
+
+
+def test_search_finds_the_brief_by_an_actors_name(site, browser, http_site):
+    if not (root(site) / "pagefind" / "pagefind.js").is_file():
+        pytest.skip("site built without search")
+    page, errors = _page(browser)
+    page.goto(http_site + "search/index.html?q=Peskov")
+    result = page.locator(".pagefind-ui__result-link").first
+    result.wait_for(timeout=15000)
+    hrefs = [a.get_attribute("href") for a in page.locator(".pagefind-ui__result-link").all()]
+    assert any(f"/sub/path/briefs/{FR_ID}/" in h for h in hrefs), hrefs
+    result.click()
+    page.wait_for_load_state()
+    assert "/sub/path/" in page.url
+    assert not errors, errors
+    page.close()
