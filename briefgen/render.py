@@ -86,6 +86,7 @@ class Renderer:
             lstrip_blocks=True,
         )
         self.env.filters["css_string"] = css_string
+        self.env.filters["source_label"] = source_label
 
     # ----- HTML
 
@@ -255,6 +256,14 @@ def created_date(date: str | None) -> str | None:
     if epoch.isdigit():
         return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     return None
+
+
+def source_label(source: str | None) -> str:
+    """A source as a reader names it: the site for a web address ("fr.wikinews.org")."""
+    if not source:
+        return ""
+    parts = urlsplit(source)
+    return parts.hostname or source if parts.scheme in ("http", "https") else source
 
 
 def css_string(value) -> "Markup":
