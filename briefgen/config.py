@@ -58,6 +58,39 @@ class SiteSettings:
 
 
 @dataclass
+class SmtpSettings:
+    """Where the digest is sent from. The password is never in the file: only the name of
+    the environment variable that holds it."""
+
+    host: str = "127.0.0.1"
+    port: int = 587
+    security: Literal["starttls", "ssl", "none"] = "starttls"
+    user: str | None = None
+    password_env: str = "BRIEFGEN_SMTP_PASSWORD"
+    timeout: float = 30.0
+    retries: int = 3  # transient failures (4xx, connection errors) are retried with backoff
+    backoff: float = 2.0  # seconds before the first retry, doubled each time
+
+
+@dataclass
+class DigestSettings:
+    """The weekly digest by email (``briefgen digest``)."""
+
+    week_start: Literal["monday", "sunday"] = "monday"
+    timezone: str = "Europe/Paris"  # what "last week" means is decided in this zone
+    subject: str = "Digest hebdomadaire — semaine {week}, {year} — {count} notes"
+    sender: str = "briefgen <briefs@example.org>"
+    to: list[str] = field(default_factory=list)
+    bcc: list[str] = field(default_factory=list)
+    unsubscribe: str | None = None  # mailto: or https: address for List-Unsubscribe
+    max_marking: Literal["TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED"] = "TLP:GREEN"
+    include_restricted: bool = False
+    attach_pdf: bool = False
+    max_attachment_kb: int = 5000
+    smtp: SmtpSettings = field(default_factory=SmtpSettings)
+
+
+@dataclass
 class Topic:
     """A topic of the stakes taxonomy: per-language label and lemma terms."""
 
@@ -81,6 +114,7 @@ class Config:
     boilerplate: list[str] = field(default_factory=list)
     brief: BriefSettings = field(default_factory=BriefSettings)
     site: SiteSettings = field(default_factory=SiteSettings)
+    digest: DigestSettings = field(default_factory=DigestSettings)
     topics: dict[str, Topic] = field(default_factory=dict)
     gazetteer: list[GazetteerEntry] = field(default_factory=list)
     path: Path | None = field(default=None, metadata={"internal": True})
