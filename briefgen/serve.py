@@ -13,6 +13,7 @@ from __future__ import annotations
 import errno
 import functools
 import os
+import re
 import sys
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -77,6 +78,8 @@ class SiteHandler(SimpleHTTPRequestHandler):
         except OSError:
             super().send_error(code, message, explain)
             return
+        # the page's <base href> is the published site's path; the preview lives at /
+        body = re.sub(rb'<base href="[^"]*">', b'<base href="/">', body, count=1)
         self.send_response(404, message)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
