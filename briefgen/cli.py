@@ -52,6 +52,21 @@ def _parser() -> argparse.ArgumentParser:
         "serve", help="preview the site on http://127.0.0.1:8000/, rebuilt when an article, template or the config changes"))
     p.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000; 0: any free port)")
     p.add_argument("--no-watch", action="store_true", help="build once and serve, without rebuilding on changes")
+    p = with_config(sub.add_parser(
+        "digest", help="the weekly digest by email: write out/digests/PERIOD.eml (default) or send it",
+        description="Compose the digest of a week's briefs (default: the last complete week in digest.timezone) "
+                    "as an email; write it to out/digests/PERIOD.eml with an HTML preview, or send it."))
+    period = p.add_mutually_exclusive_group()
+    period.add_argument("--week", metavar="YYYY-Www", help="an ISO week, e.g. 2023-W37 (default: the last complete week)")
+    period.add_argument("--since", metavar="DATE", help="first day YYYY-MM-DD of a period instead of a week")
+    p.add_argument("--until", metavar="DATE", help="last day YYYY-MM-DD with --since (default: today)")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--dry-run", action="store_true", help="write the message and its preview only (the default)")
+    mode.add_argument("--send", action="store_true", help="also send it by SMTP (digest.smtp)")
+    p.add_argument("--to", action="extend", nargs="+", metavar="ADDRESS", default=None,
+                   help="send to these addresses instead of digest.to and digest.bcc")
+    p.add_argument("--force", action="store_true",
+                   help="with --send: send again to recipients who already received this period's digest")
     p = with_config(sub.add_parser("check", help="validate the configuration and the articles without rendering"))
     p.add_argument("--strict", action="store_true",
                    help="exit 1 on warnings too (estimative language of analyst comments, orphan corrections)")
@@ -262,6 +277,14 @@ def cmd_serve(args, config) -> int:
     return serve(config, port=args.port, watch=not args.no_watch)
 
 
+def cmd_digest(args, config) -> int:
+    from .digest import run_digest
+
+    _quiet_renderer_logs()
+    return run_digest(config, week=args.week, since=args.since, until=args.until, send=args.send, to=args.to,
+                      force=args.force)
+
+
 def _quiet_renderer_logs() -> None:
     """WeasyPrint logs every refused fetch; the brief's fetcher already refuses them by design."""
     import logging
@@ -272,6 +295,7 @@ def _quiet_renderer_logs() -> None:
 
 COMMANDS = {"build": cmd_build, "extract": cmd_extract, "brief": cmd_brief, "check": cmd_check, "site": cmd_site}
 COMMANDS["serve"] = cmd_serve
+COMMANDS["digest"] = cmd_digest
 
 if __name__ == "__main__":
     raise SystemExit(main())
