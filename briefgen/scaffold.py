@@ -17,7 +17,10 @@ from .config import builtin_config_path
 from .errors import BriefgenError
 from .render import builtin_templates_dir
 
-TEMPLATES = ("brief.html.j2", "bluf.html.j2", "brief.css")
+TEMPLATES = (
+    "brief.html.j2", "bluf.html.j2", "brief.css",
+    "email/digest.html.j2", "email/digest.txt.j2", "email/digest-pdf.html.j2",
+)
 
 
 @dataclass

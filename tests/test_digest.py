@@ -329,7 +329,7 @@ def test_two_digests_from_the_shipped_seeds(seeds, week27):
     assert result.code == 0, result.err
     w26 = parse_eml(seeds.output / "digests" / "2012-W26.eml")
     w27 = parse_eml(week27.eml)
-    assert w26["Subject"] == "Digest hebdomadaire — semaine 26, 2012 — 1 notes"
+    assert w26["Subject"] == "Digest hebdomadaire — semaine 26, 2012 — 1 note"
     html26 = w26.get_body(("html",)).get_content()
     assert "Moody" in html26 and "Grèce" not in html26 and "Tombouctou" not in html26
     html27 = w27.get_body(("html",)).get_content()
