@@ -396,6 +396,15 @@ class _Run:
             if any(i in taken for i in range(span.start, span.end)) or self.is_portfolio(span):
                 continue
             taken.update(range(span.start, span.end))
+            prev = out[-1] if out else None
+            if (prev is not None and prev.label in PERSON_LABELS and ent.label_ in PERSON_LABELS
+                    and prev.tok_end == span.start and not self.doc[span.start - 1].whitespace_ == ""
+                    and self.body[prev.end:span.start_char].strip() == ""):
+                # "Hassan Sheikh" + "Mohamud": one name that NER cut in two
+                joined = self.doc[prev.tok_start:span.end]
+                out[-1] = Mention(joined.text, joined.start_char, joined.end_char, prev.label, prev.sent,
+                                  prev.tok_start, span.end)
+                continue
             out.append(
                 Mention(
                     text=span.text,
@@ -447,6 +456,10 @@ class _Run:
             while start < end - 1 and doc[start].pos_ == "DET":
                 start += 1
             return doc[start:end]  # a known place written in lower case ("mer du Japon")
+        # "al-" + "Qaeda": a name's particle joined by a hyphen (al-, el-, ad-, ben-)
+        if start >= 2 and doc[start - 1].text == "-" and not doc[start - 1].whitespace_ \
+                and not doc[start - 2].whitespace_ and doc[start - 2].is_alpha and len(doc[start - 2].text) <= 3:
+            start -= 2
         # a person's name never runs into "l'Intérieur" ("Claire Morel l'Intérieur")
         if ent.label_ in PERSON_LABELS:
             cut = next((t.i for t in doc[start + 1:end] if fold(t.text) in ("l'", "l’", "l")), None)
@@ -491,6 +504,9 @@ class _Run:
         while start < end:
             tok = doc[start]
             low = tok.text.casefold()
+            if start + 2 < end and doc[start + 1].text == "-" and not tok.whitespace_ and tok.is_alpha \
+                    and len(tok.text) <= 3 and not doc[start + 1].whitespace_ and doc[start + 2].text[:1].isupper():
+                break  # "al-Qaeda": a particle joined to the name
             if (
                 tok.is_punct
                 or tok.pos_ in ("DET", "ADP", "CCONJ", "SCONJ", "PRON", "ADV", "VERB", "AUX")
@@ -697,7 +713,22 @@ class _Run:
             self.add(("country", code), m, kind="country", country=code, acts=True)
 
     def merge_organizations(self) -> None:
-        """One organisation per real body: acronyms ("HRW"), short forms and typos join the full name."""
+        """One organisation per real body: acronyms ("HRW"), short forms and typos join the full name,
+        and so does a name given in brackets right after another ("… de l'Afrique de l'Ouest (Cédéao)")."""
+        orgs_by_mention = {(m.start, m.end): e for e in self.entities if e.kind == "organization" for m in e.mentions}
+        for (start, end), entity in list(orgs_by_mention.items()):
+            match = re.match(r"\s*\(\s*", self.body[end:end + 4])
+            if not match:
+                continue
+            inner = next((e for (s2, e2), e in orgs_by_mention.items()
+                          if s2 == end + match.end() and self.body[e2:e2 + 2].lstrip().startswith(")")), None)
+            if inner is not None and inner is not entity and inner.mentions:
+                entity.mentions.extend(inner.mentions)
+                inner.mentions = []
+                for key, value in orgs_by_mention.items():
+                    if value is inner:
+                        orgs_by_mention[key] = entity
+        self.entities = [e for e in self.entities if e.mentions]
         orgs = sorted((e for e in self.entities if e.kind == "organization"),
                       key=lambda e: -max(len(fold(f)) for f in e.forms()))
         for i, small in enumerate(reversed(orgs)):
@@ -892,9 +923,17 @@ class _Run:
         key = fold(text)
         key = re.sub(r"^(le|la|les|l|un|une|the|a|an|son|sa|ses|its|his|her)\s+", "", key)
         key = re.sub(r"^\w+ s\s+", "", key)  # "malaysia s prime minister"
-        for title in self.lex.titles:
-            if key == title or key.startswith(title + " "):
-                return title
+        words = key.split()
+        # "Kenyan President", "Interior Minister", "US Secretary of State": a title after one or
+        # two qualifying words (a nationality or a portfolio)
+        for skip in range(0, min(3, len(words))):
+            if skip and not all(self.geo.country_of_adjective(w, self.lang) or fold(w) in self.lex.portfolios
+                                or w.upper() == w for w in _strip_det(text).split()[:skip]):
+                break
+            rest = " ".join(words[skip:])
+            for title in self.lex.titles:
+                if rest == title or rest.startswith(title + " "):
+                    return title
         return None
 
     def role_near(self, m: Mention) -> tuple[str, str] | None:
@@ -904,7 +943,10 @@ class _Run:
         segment = re.split(r"[,;:()«»\"“”]", left.rstrip().rstrip(","))[-1].strip()
         span = self.doc.char_span(m.start - len(left) + len(left.rstrip()) - len(segment), m.start, alignment_mode="expand") if segment else None
         if segment and span is not None and any(t.pos_ in ("VERB", "AUX") for t in span):
-            segment = ""  # "Le président chinois a rencontré Kim": a clause, not a title
+            # "a déclaré le colonel-major X": the noun phrase after the last verb;
+            # "Le président chinois a rencontré Kim": nothing after the verb, no title
+            last = max(t.i for t in span if t.pos_ in ("VERB", "AUX"))
+            segment = self.body[self.doc[last].idx + len(self.doc[last].text):m.start].strip()
         if segment:
             title = self.title_at(segment)
             if title:
@@ -1181,8 +1223,12 @@ class _Run:
                 if content:
                     reported.append(content)
                 long_quotes = [q for q in sent_quotes if len(self.body[q[0]:q[1]].split()) >= MIN_DIRECT_WORDS]
-                if content and (self.in_quote(content[0]) or self.in_quote(content[0] + 1)):
-                    content = None  # the words before the verb are a quotation: a direct reaction
+                inside = next((q for q in self.quotes if q[0] <= content[0] + 1 and content[0] <= q[1]), None) if content else None
+                if inside is not None:
+                    if inside[1] >= content[1] - 1 or len(self.body[inside[0]:inside[1]].split()) >= MIN_DIRECT_WORDS:
+                        content = None  # the words are a quotation: a direct reaction
+                    else:
+                        content = (inside[0] - 1, content[1])  # 's'est dit « préoccupé » par la situation
                 if content and not any(_covers(q, content) for q in long_quotes):
                     text = self.body[content[0]:content[1]].strip(" ,.;:")
                     if len(text.split()) >= 3:
@@ -1270,7 +1316,8 @@ class _Run:
             and not (doc[c.left_edge.i].pos_ == "ADP" and doc[c.left_edge.i].dep_ == "case")  # "avant la rencontre"
         ]
         first = self.verb_group_start(verb)
-        inverted = first.i - sent.start > 4 and doc[first.i - 1].text in (",", '"', "»", "”")
+        inverted = first.i - sent.start > 4 and doc[first.i - 1].text in (",", '"', "»", "”") and not any(
+            c.dep_.startswith("nsubj") and c.i < verb.i for c in verb.children)  # "X, Y, s'est dit": not inverted
         if kids and (not inverted or any(k.dep_ == "ccomp" for k in kids)):
             c = next((k for k in kids if k.dep_ == "ccomp"), kids[0])
             start_tok = c.left_edge

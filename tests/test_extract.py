@@ -642,3 +642,47 @@ def test_lexicon_from_the_config_is_validated_and_merged(tmp_path):
     lex = Extractor(config).lexicon("en")
     assert {"on", "for", "about"} <= lex.name_links
     assert lex.anaphoric_nouns["outfit"] == "organization" and lex.anaphoric_nouns["group"] == "organization"
+
+
+# --------------------------------------------------------------------------- names and roles NER cuts differently
+
+
+def test_a_name_cut_in_two_by_ner_is_one_person_with_a_nationality_title(extractor):
+    facts = facts_of(
+        extractor,
+        "Somali President Hassan Sheikh Mohamud said the decision would boost trade along the frontier. "
+        "Interior Minister Kithure Kindiki said security forces would be deployed.\n",
+        language="en",
+    )
+    mohamud = actor(facts, "Hassan Sheikh Mohamud")
+    assert mohamud.role == "Somali President" and mohamud.affiliation == "Somalia"
+    assert actor(facts, "Kithure Kindiki").role == "Interior Minister"
+    said(facts, "Hassan Sheikh Mohamud", kind="indirect", words=["boost trade"])
+
+
+def test_a_hyphenated_particle_stays_in_the_name(extractor):
+    facts = facts_of(extractor, "Al-Shabaab, a militant group linked to al-Qaeda, attacked a base on Monday.\n",
+                     language="en")
+    assert actor(facts, "al-Qaeda").kind == "organization"
+    no_actor(facts, "Qaeda")
+
+
+def test_a_name_in_brackets_after_a_body_is_the_same_body(extractor):
+    facts = facts_of(
+        extractor,
+        "Selon la Communauté économique des États de l'Afrique de l'Ouest (Cédéao), une intervention reste "
+        "possible. La Cédéao se réunira jeudi.\n",
+    )
+    cedeao = actor(facts, "Cédéao")
+    assert cedeao.name.startswith("Communauté économique")
+
+
+def test_title_after_the_verb_and_a_short_quoted_word_after_se_dire(extractor):
+    facts = facts_of(
+        extractor,
+        "« Nous mettons fin à ces accords », a déclaré le colonel-major Amadou Abdramane à la télévision. "
+        "Le secrétaire général de l'ONU, António Guterres, s'est dit « profondément préoccupé » par la situation.\n",
+    )
+    assert actor(facts, "Amadou Abdramane").role == "colonel-major"
+    (r,) = said(facts, "António Guterres", kind="indirect", words=["préoccupé"])
+    assert "Guterres" not in r.text  # what he said, not who he is
