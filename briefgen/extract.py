@@ -570,11 +570,14 @@ class _Run:
                 self.add(("country", code), m, kind="country", country=code, acts=True)
                 continue
             place = self.place_of(m)
+            if place is not None and place.kind == "city" and m.label not in PLACE_LABELS \
+                    and not self.geo.is_capital(place) and not self.after_place_noun(m):
+                place = None  # "le Hamas" is a body that shares a small town's name, not that town
             if place is not None and place.kind == "country":
                 self.add(("country", place.country), m, kind="country", place=place, country=place.country,
                          acts=self.acts(m), located=True)
                 continue
-            if place is not None and place.kind == "city" and self.lex.capitals_act_for_country and self.is_subject(m):
+            if place is not None and self.geo.is_capital(place) and self.lex.capitals_act_for_country and self.is_subject(m):
                 self.add(("country", place.country), m, kind="country", country=place.country, acts=True)
                 self.add(("place", place.name), m, kind="place", place=place, country=place.country, located=True, count=False)
                 continue
@@ -921,7 +924,7 @@ class _Run:
     def title_at(self, text: str) -> str | None:
         """The title a phrase starts with (after a determiner or a possessor), if any."""
         key = fold(text)
-        key = re.sub(r"^(le|la|les|l|un|une|the|a|an|son|sa|ses|its|his|her)\s+", "", key)
+        key = re.sub(r"^(?:(?:au|aux|du|des|de|to|of|for|by|le|la|les|l|un|une|the|a|an|son|sa|ses|its|his|her)\s+)+", "", key)
         key = re.sub(r"^\w+ s\s+", "", key)  # "malaysia s prime minister"
         words = key.split()
         # "Kenyan President", "Interior Minister", "US Secretary of State": a title after one or
@@ -934,6 +937,11 @@ class _Run:
             for title in self.lex.titles:
                 if rest == title or rest.startswith(title + " "):
                     return title
+        # "civil protection chief": a short phrase of content words that ends with a title
+        if 1 < len(words) <= 4 and not any(w in _FUNCTION_WORDS or w in ("au", "aux", "to", "by") for w in words):
+            for title in self.lex.titles:
+                if key.endswith(" " + title):
+                    return title
         return None
 
     def role_near(self, m: Mention) -> tuple[str, str] | None:
@@ -942,15 +950,22 @@ class _Run:
         left = re.sub(r"(?:\s|^)(?:" + "|".join(re.escape(h) for h in self.lex.honorifics) + r")\s*$", "", left, flags=re.I)
         segment = re.split(r"[,;:()«»\"“”]", left.rstrip().rstrip(","))[-1].strip()
         span = self.doc.char_span(m.start - len(left) + len(left.rstrip()) - len(segment), m.start, alignment_mode="expand") if segment else None
-        if segment and span is not None and any(t.pos_ in ("VERB", "AUX") for t in span):
-            # "a déclaré le colonel-major X": the noun phrase after the last verb;
-            # "Le président chinois a rencontré Kim": nothing after the verb, no title
-            last = max(t.i for t in span if t.pos_ in ("VERB", "AUX"))
-            segment = self.body[self.doc[last].idx + len(self.doc[last].text):m.start].strip()
-        if segment:
-            title = self.title_at(segment)
-            if title:
-                return _strip_det(segment), title
+        if span is not None:
+            # the longest title phrase right before the name, never across a verb: "au président X",
+            # "a déclaré le colonel-major X", "According to civil protection chief X"; not
+            # "Le président chinois a rencontré X"
+            best = None
+            toks = [t for t in span if t.i < m.tok_start]
+            for k in range(1, min(7, len(toks)) + 1):
+                first = toks[-k]
+                if first.pos_ in ("VERB", "AUX"):
+                    break
+                candidate = self.body[first.idx:m.start].strip().rstrip(",;:").strip()
+                title = self.title_at(candidate)
+                if title:
+                    best = (_strip_lead(candidate), title)
+            if best:
+                return best
         right = self.body[m.end:sent.end_char]
         match = re.match(r"\s*,\s*([^,;:()]+)", right)
         if match:
@@ -984,8 +999,9 @@ class _Run:
                     continue
                 phrase_toks = [tok] + [c for c in tok.children if c.dep_ in ("amod",) and c.i > tok.i]
                 title = self.title_at(tok.text)
-                if not title or tok.i + 1 >= len(self.doc) or self.doc[tok.i + 1].pos_ == "PROPN":
-                    continue
+                after = max([tok.i] + [c.i for c in phrase_toks]) + 1
+                if not title or after >= len(self.doc) or self.doc[after].pos_ == "PROPN" or self.doc[tok.i + 1].pos_ == "PROPN":
+                    continue  # "Le Premier ministre palestinien Mohammed Shtayyeh": his own title
                 adj = next((c for c in tok.children if c.dep_ == "amod" and c.i > tok.i), None)
                 code = self.geo.country_of_adjective(adj.text, self.lang) if adj is not None else None
                 if not code:
@@ -1295,6 +1311,13 @@ class _Run:
                     continue
                 entity = self.entity_in(tok.start, tok.start + 1, containing=True)
                 if entity is None:
+                    # "according to civil protection chief X,": the name in the phrase, up to its comma
+                    end = tok.start
+                    while end < min(tok.start + 8, sent.end) and self.doc[end].text not in (",", ".", ";", ":"):
+                        end += 1
+                    found = self.entity_in(tok.start, end, starting=True)
+                    entity = found if found is not None and found.kind == "person" else None
+                if entity is None:
                     # "pour l'organisation", "selon l'ONG": a noun naming an actor named before
                     head = next((t for t in self.doc[tok.start:tok.start + 3] if t.pos_ == "NOUN"), None)
                     entity = self.anaphor(head) if head is not None else None
@@ -1503,6 +1526,12 @@ def _same_body(long: str, short: str, short_raw: str) -> bool:
 
 
 _FUNCTION_WORDS = {"de", "du", "des", "la", "le", "les", "l", "d", "of", "the", "and", "et", "for", "pour", "s"}
+
+
+def _strip_lead(text: str) -> str:
+    """A role without the words that lead to it: "au président" -> "président"."""
+    return re.sub(r"^(?:(?:au|aux|du|des|de|d'|to|of|for|by|le|la|les|un|une|the|an|a)\s+|l['’]\s*)+", "",
+                  text.strip(), flags=re.I)
 
 
 def _strip_det(text: str) -> str:

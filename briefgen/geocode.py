@@ -725,6 +725,12 @@ class Geocoder:
                 return t[k]
         return None
 
+    def is_capital(self, place: Place) -> bool:
+        """Is this city its country's capital (the city whose coordinates the country takes)?"""
+        if place is None or place.kind != "city" or not place.country or place.lat is None:
+            return False
+        return self._country_coord.get(place.country) == (place.lat, place.lon)
+
     def country_name(self, code: str, lang: str) -> str | None:
         """ISO alpha-2 (or alpha-3) -> usual name: ("KP", "fr") -> "Corée du Nord"."""
         if not isinstance(code, str):
