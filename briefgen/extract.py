@@ -141,7 +141,7 @@ class Lexicon:
     anaphoric_nouns: dict[str, str] = field(default_factory=dict)
     inversion_markers: set[str] = field(default_factory=set)
     portfolios: set[str] = field(default_factory=set)
-    place_nouns: set[str] = field(default_factory=set)
+    place_nouns: dict[str, str] = field(default_factory=dict)  # noun -> kind of the place it names
     name_links: set[str] = field(default_factory=set)
     member_nouns: set[str] = field(default_factory=set)
     agency_nouns: dict[str, str] = field(default_factory=dict)
@@ -509,7 +509,10 @@ class _Run:
                 break  # "al-Qaeda": a particle joined to the name
             if (
                 tok.is_punct
-                or tok.pos_ in ("DET", "ADP", "CCONJ", "SCONJ", "PRON", "ADV", "VERB", "AUX")
+                or tok.pos_ in ("DET", "ADP", "CCONJ", "SCONJ")
+                # a capitalised name the tagger calls a verb ("M. Shtayyeh") stays, unless it opens
+                # the sentence ("Parti dimanche soir de Pyongyang, ...")
+                or tok.pos_ in ("PRON", "ADV", "VERB", "AUX") and (not tok.is_title or tok.is_sent_start)
                 or low in self.lex.honorifics
                 or not (tok.text[:1].isupper() or tok.text[:1].isdigit())
                 or fold(tok.text) in self.lex.stop_entities
@@ -587,7 +590,9 @@ class _Run:
                 self.add(("place", place.name), m, kind="place", place=place, country=place.country, located=True)
                 continue
             if self.after_place_noun(m):
-                self.add(("place", key), m, kind="place", place=place, country=place.country if place else None, located=True)
+                if place is None:  # "the town of Grindavik": a place of that kind, not geocoded
+                    place = Place(m.text, self.place_noun_kind(m) or "other", None, None, None)
+                self.add(("place", key), m, kind="place", place=place, country=place.country, located=True)
             elif m.label in PERSON_LABELS:
                 persons.append(m)
             elif m.label in ORG_LABELS and fold(m.text).split()[-1] in self.lex.titles:
@@ -814,6 +819,13 @@ class _Run:
                 owner = owners[0]
                 owner.mentions.extend(e.mentions)
                 e.mentions = []
+        # "the people of Grindavik" tagged as a body, once "the town of Grindavik" is a place
+        place_forms = {fold(f): e for e in self.entities if e.kind == "place" and e.mentions for f in e.forms()}
+        for e in self.entities:
+            if e.kind == "organization" and e.mentions and all(fold(f) in place_forms for f in e.forms()):
+                target = place_forms[fold(next(iter(e.forms())))]
+                target.mentions.extend(e.mentions)
+                e.mentions = []
         self.entities = [e for e in self.entities if e.mentions]
 
     def names_of(self, e: Entity) -> set[str]:
@@ -825,7 +837,14 @@ class _Run:
 
     def after_place_noun(self, m: Mention) -> bool:
         """ "la ville de Mahmood-e-Raqi", "the town of Yeoncheon": the name is a place."""
-        return self.after_noun_of(m, self.lex.place_nouns)
+        return self.place_noun_kind(m) is not None
+
+    def place_noun_kind(self, m: Mention) -> str | None:
+        """The kind of place the noun before the name says ("town" -> city), if there is one."""
+        for noun, kind in self.lex.place_nouns.items():
+            if self.after_noun_of(m, {noun}):
+                return kind
+        return None
 
     def after_noun_of(self, m: Mention, nouns: set[str]) -> bool:
         """Is the mention the complement of one of ``nouns`` ("<noun> de (la) X", "<noun> of X")?"""

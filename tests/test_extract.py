@@ -686,3 +686,29 @@ def test_title_after_the_verb_and_a_short_quoted_word_after_se_dire(extractor):
     assert actor(facts, "Amadou Abdramane").role == "colonel-major"
     (r,) = said(facts, "António Guterres", kind="indirect", words=["préoccupé"])
     assert "Guterres" not in r.text  # what he said, not who he is
+
+
+def test_a_body_named_like_a_small_town_stays_a_body_and_honorifics_keep_the_name(extractor):
+    facts = facts_of(
+        extractor,
+        "Le Premier ministre Mohammed Shtayyeh a remis sa démission au président Mahmoud Abbas. "
+        "« Je mets le gouvernement à la disposition du président », a déclaré M. Shtayyeh à Ramallah. "
+        "Le Hamas a de son côté estimé que cette démission n'avait de sens que dans un consensus national.\n",
+    )
+    assert actor(facts, "Hamas").kind == "organization"
+    assert not [a for a in facts.actors if a.kind == "country" and a.name == "Allemagne"]
+    assert actor(facts, "Mahmoud Abbas").role == "président"
+    said(facts, "Mohammed Shtayyeh", kind="direct", words=["à la disposition du président"])
+    said(facts, "Hamas", kind="indirect", words=["consensus national"])
+
+
+def test_a_town_named_after_its_noun_is_the_scene_even_unknown_to_the_gazetteer(extractor):
+    facts = facts_of(
+        extractor,
+        "Thousands of people were evacuated from the town of Grindavik in Iceland on Saturday. "
+        "Our thoughts are with the people of Grindavik, the prime minister said.\n",
+        language="en",
+    )
+    town = location(facts, "Grindavik")
+    assert town.kind == "city" and town.event
+    no_actor(facts, "Grindavik")
