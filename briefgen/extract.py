@@ -574,8 +574,8 @@ class _Run:
                 continue
             place = self.place_of(m)
             if place is not None and place.kind == "city" and m.label not in PLACE_LABELS \
-                    and not self.geo.is_capital(place) and not self.after_place_noun(m):
-                place = None  # "le Hamas" is a body that shares a small town's name, not that town
+                    and not self.geo.is_capital(place) and self.is_subject(m) and not self.after_place_noun(m):
+                place = None  # "le Hamas a estimé": a body that shares a small town's name, not that town
             if place is not None and place.kind == "country":
                 self.add(("country", place.country), m, kind="country", place=place, country=place.country,
                          acts=self.acts(m), located=True)
@@ -1050,7 +1050,8 @@ class _Run:
     def speaker_of(self, verb, last: Entity | None) -> Entity | None:
         """The entity that is the subject of a speech verb (or the last speaker for a pronoun)."""
         subjects = [c for c in verb.children if (c.dep_.startswith("nsubj") or (
-            c.dep_ == "expl:subj" and fold(c.text).lstrip("-") in self.lex.pronouns)) and c.text != "-t"]  # "a-t-il"
+            c.dep_ == "expl:subj" and fold(c.text).lstrip("-") in self.lex.pronouns)) and c.text != "-t"  # "a-t-il"
+            and c.pos_ not in ("AUX", "VERB")]  # "l'est de la Libye, a annoncé X": "est" is no subject
         if not any(c.i < verb.i for c in subjects):
             inverted = self.inverted_speaker(verb, last)
             if inverted is not None:
@@ -1264,6 +1265,9 @@ class _Run:
                         content = None  # the words are a quotation: a direct reaction
                     else:
                         content = (inside[0] - 1, content[1])  # 's'est dit « préoccupé » par la situation
+                if content and long_quotes and not any(k.dep_ == "ccomp" and k.i > verb.i for k in verb.children) \
+                        and not any(q[0] <= content[0] <= q[1] for q in self.quotes):
+                    content = None  # '"…," X told a news conference': the quotation is what was said
                 if content and not any(_covers(q, content) for q in long_quotes):
                     text = self.body[content[0]:content[1]].strip(" ,.;:")
                     if len(text.split()) >= 3:
@@ -1359,7 +1363,8 @@ class _Run:
         ]
         first = self.verb_group_start(verb)
         inverted = first.i - sent.start > 4 and doc[first.i - 1].text in (",", '"', "»", "”") and not any(
-            c.dep_.startswith("nsubj") and c.i < verb.i for c in verb.children)  # "X, Y, s'est dit": not inverted
+            c.dep_.startswith("nsubj") and c.i < verb.i and c.pos_ not in ("AUX", "VERB")
+            for c in verb.children)  # "X, Y, s'est dit": not inverted
         if kids and (not inverted or any(k.dep_ == "ccomp" for k in kids)):
             c = next((k for k in kids if k.dep_ == "ccomp"), kids[0])
             start_tok = c.left_edge
@@ -1380,6 +1385,8 @@ class _Run:
                 if extra.i > end_tok.i and extra.dep_ in ("obl", "obl:arg", "advcl", "conj", "ccomp") and extra.right_edge.i < sent.end:
                     if any(self.is_speech_verb(t) and not self.in_quote(t.idx) for t in extra.subtree):
                         break  # "a condamné X et estimé que ...": the other verb reports its own words
+                    if extra.dep_ in ("advcl", "conj") and any(c.dep_.startswith("nsubj") for c in extra.children):
+                        break  # "…, tandis que l'Égypte a dépêché …": another subject, another statement
                     if not doc[extra.left_edge.i].is_punct:
                         end_tok = extra.right_edge
             return start_tok.idx, end_tok.idx + len(end_tok.text)
@@ -1470,7 +1477,22 @@ class _Run:
         """The scene: the most specific place named as a setting in the lead, else the first place."""
         if not places:
             return None
-        lead_end = self.sents[min(1, len(self.sents) - 1)].end_char
+        # the lead: the first real sentence (a short dateline such as "4 juillet 2012." does not count)
+        lead = next((i for i, sent in enumerate(self.sents) if len([t for t in sent if t.is_alpha]) > 6), 0)
+        lead_end = self.sents[lead].end_char
+        best = self.best_setting(places, lead_end)
+        if (best is None or best[1].kind == "country" or (best[1].place and best[1].place.kind == "country")) \
+                and lead + 1 < len(self.sents):
+            # only a country in the lead: a more specific place of the next sentence is the scene
+            wider = self.best_setting(places, self.sents[lead + 1].end_char)
+            if wider is not None and wider[1].place is not None and wider[1].place.kind != "country":
+                best = wider
+        if best is None or best[1].place is None:
+            # nothing named in the lead: the place the article names most, geocoded first
+            best = (None, min(places, key=lambda e: (e.place is None, -len(e.mentions), e.mentions[0].start)))
+        return best[1]
+
+    def best_setting(self, places: list[Entity], lead_end: int):
         best = None
         for e in places:
             for m in e.mentions:
@@ -1481,10 +1503,7 @@ class _Run:
                 rank = (e.place is None, not setting, KIND_RANK.get(kind, 6), m.start)
                 if best is None or rank < best[0]:
                     best = (rank, e)
-        if best is None or best[1].place is None:
-            # nothing named in the lead: the place the article names most, geocoded first
-            best = (None, min(places, key=lambda e: (e.place is None, -len(e.mentions), e.mentions[0].start)))
-        return best[1]
+        return best
 
     # ----- stakes
 

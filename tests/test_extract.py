@@ -712,3 +712,26 @@ def test_a_town_named_after_its_noun_is_the_scene_even_unknown_to_the_gazetteer(
     town = location(facts, "Grindavik")
     assert town.kind == "city" and town.event
     no_actor(facts, "Grindavik")
+
+
+def test_inverted_speaker_when_the_parse_takes_a_noun_for_the_subject(extractor):
+    facts = facts_of(
+        extractor,
+        "Au moins 2 000 personnes ont été tuées dans les inondations qui ont frappé dimanche l'est de la Libye, "
+        "a annoncé lundi Oussama Hamad, le chef du gouvernement basé dans l'Est.\n",
+    )
+    said(facts, "Oussama Hamad", kind="indirect", words=["personnes ont été tuées"])
+
+
+def test_told_a_news_conference_is_not_what_was_said_and_the_scene_is_in_the_lead(extractor):
+    facts = facts_of(
+        extractor,
+        "China's coast guard fired water cannon at Philippine vessels near Scarborough Shoal in the South China "
+        "Sea on Saturday, the Philippine Coast Guard said.\n\n"
+        "\"The Chinese vessels deliberately blocked our ships,\" Commodore Jay Tarriela, a spokesperson for the "
+        "Philippine Coast Guard, told a news conference in Manila.\n",
+        language="en",
+    )
+    assert not [r for r in facts.reactions if "news conference" in r.text]
+    said(facts, "Jay Tarriela", kind="direct", words=["deliberately blocked"])
+    assert facts.event_location.name == "South China Sea"
