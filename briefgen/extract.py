@@ -395,9 +395,19 @@ class _Run:
                 continue
             if any(i in taken for i in range(span.start, span.end)) or self.is_portfolio(span):
                 continue
+            label = ent.label_
+            if label == "MISC" and self.title_at(ent.text):
+                # "Premier ministre kosovar Albin Kurti" tagged as one MISC: the name after the title
+                tail = span.end
+                while tail > span.start and self.doc[tail - 1].is_title and self.doc[tail - 1].pos_ in ("PROPN", "NOUN", "VERB"):
+                    tail -= 1
+                if span.end - tail >= 2:
+                    span, label = self.doc[tail:span.end], "PER"
+                elif span.text != ent.text and len(span) >= 2 and all(t.is_title for t in span):
+                    label = "PER"  # the repair already cut the title off
             taken.update(range(span.start, span.end))
             prev = out[-1] if out else None
-            if (prev is not None and prev.label in PERSON_LABELS and ent.label_ in PERSON_LABELS
+            if (prev is not None and prev.label in PERSON_LABELS and label in PERSON_LABELS
                     and prev.tok_end == span.start and not self.doc[span.start - 1].whitespace_ == ""
                     and self.body[prev.end:span.start_char].strip() == ""):
                 # "Hassan Sheikh" + "Mohamud": one name that NER cut in two
@@ -410,7 +420,7 @@ class _Run:
                     text=span.text,
                     start=span.start_char,
                     end=span.end_char,
-                    label=ent.label_,
+                    label=label,
                     sent=self.sent_of_token[span.start],
                     tok_start=span.start,
                     tok_end=span.end,
@@ -1281,6 +1291,9 @@ class _Run:
                 text = self.body[sent.start_char:sent.end_char]
                 text = re.sub(r",?\s*(selon|d'après|according to)\s+[^,.;]+[,.]?", " ", text, flags=re.I)
                 text = re.sub(r"\s+", " ", text).strip(" ,.;:")
+                for form in sorted(marker_speaker.forms(), key=len, reverse=True):
+                    if text.startswith(form + ","):
+                        text = text[len(form) + 1:].strip()  # "selon le chef …, Josep Borrell, …"
                 if not sent_quotes and len(text.split()) >= 4:
                     out.append((marker_speaker, Reaction("", text, "indirect", [self.evidence(si)])))
             for q in sent_quotes:
@@ -1336,7 +1349,9 @@ class _Run:
                 if entity is None:
                     # "according to civil protection chief X,": the name in the phrase, up to its comma
                     end = tok.start
-                    while end < min(tok.start + 8, sent.end) and self.doc[end].text not in (",", ".", ";", ":"):
+                    while end < min(tok.start + 12, sent.end) and self.doc[end].text not in (".", ";", ":"):
+                        if self.doc[end].text == "," and self.entity_in(end + 1, end + 2, containing=True) is None:
+                            break  # a comma ends the phrase, unless a name follows it ("selon le chef …, Josep Borrell,")
                         end += 1
                     found = self.entity_in(tok.start, end, starting=True)
                     entity = found if found is not None and found.kind == "person" else None
@@ -1382,7 +1397,7 @@ class _Run:
                 if cut > start_tok.i:
                     end_tok = doc[cut - 1]
             for extra in verb.children:
-                if extra.i > end_tok.i and extra.dep_ in ("obl", "obl:arg", "advcl", "conj", "ccomp") and extra.right_edge.i < sent.end:
+                if extra.i > end_tok.i and extra.dep_ in ("obl", "obl:arg", "advcl", "conj", "ccomp", "xcomp", "obj") and extra.right_edge.i < sent.end:
                     if any(self.is_speech_verb(t) and not self.in_quote(t.idx) for t in extra.subtree):
                         break  # "a condamné X et estimé que ...": the other verb reports its own words
                     if extra.dep_ in ("advcl", "conj") and any(c.dep_.startswith("nsubj") for c in extra.children):

@@ -735,3 +735,19 @@ def test_told_a_news_conference_is_not_what_was_said_and_the_scene_is_in_the_lea
     assert not [r for r in facts.reactions if "news conference" in r.text]
     said(facts, "Jay Tarriela", kind="direct", words=["deliberately blocked"])
     assert facts.event_location.name == "South China Sea"
+
+
+def test_title_and_name_tagged_as_one_misc_span_and_selon_through_an_apposition(extractor):
+    facts = facts_of(
+        extractor,
+        "Le Premier ministre kosovar Albin Kurti a accusé Belgrade de soutenir les assaillants. "
+        "L'Union européenne et l'Otan ont appelé au calme. "
+        "Selon le chef de la diplomatie européenne, Josep Borrell, les responsables devront être traduits en justice.\n",
+    )
+    kurti = actor(facts, "Albin Kurti")
+    assert kurti.kind == "person" and kurti.role == "Premier ministre kosovar"
+    said(facts, "Albin Kurti", kind="indirect", words=["soutenir les assaillants"])
+    assert actor(facts, "Otan").kind == "organization"  # a body, not the Nigerian town of Otan
+    assert not [loc for loc in facts.locations if loc.name == "Otan"]
+    (r,) = said(facts, "Josep Borrell", kind="indirect", words=["traduits en justice"])
+    assert not r.text.startswith("Josep Borrell")
