@@ -709,14 +709,14 @@ class _Run:
             if tok.pos_ != "NOUN" or fold(tok.lemma_) not in self.lex.government_nouns or self.in_quote(tok.idx):
                 continue
             code = None
-            end = tok.i + 1
+            start, end = tok.i, tok.i + 1
             for child in tok.children:
-                if child.dep_ == "amod" and child.i > tok.i:
+                # "le gouvernement malien", "the Saudi foreign ministry"
+                if child.dep_ in ("amod", "compound", "nmod") and child.pos_ in ("ADJ", "PROPN"):
                     code = self.geo.country_of_adjective(child.text, self.lang)
                     if code:
-                        end = child.i + 1
+                        start, end = min(start, child.i), max(end, child.i + 1)
                         break
-            start = tok.i
             if code is None and self.lang == "en":
                 # "Thailand's foreign minister"
                 for child in tok.children:
@@ -1345,6 +1345,8 @@ class _Run:
                 tok = self.doc.char_span(start, start + 1, alignment_mode="expand")
                 if tok is None:
                     continue
+                while tok.start + 1 < sent.end and self.doc[tok.start].pos_ == "DET":
+                    tok = self.doc[tok.start + 1:tok.start + 2]  # "according to the United Nations"
                 entity = self.entity_in(tok.start, tok.start + 1, containing=True)
                 if entity is None:
                     # "according to civil protection chief X,": the name in the phrase, up to its comma

@@ -751,3 +751,19 @@ def test_title_and_name_tagged_as_one_misc_span_and_selon_through_an_apposition(
     assert not [loc for loc in facts.locations if loc.name == "Otan"]
     (r,) = said(facts, "Josep Borrell", kind="indirect", words=["traduits en justice"])
     assert not r.text.startswith("Josep Borrell")
+
+
+def test_a_ministry_with_a_nationality_speaks_for_its_country_and_according_to_the_body(extractor):
+    facts = facts_of(
+        extractor,
+        "Ceasefire talks resumed in the Saudi city of Jeddah on Sunday, the Saudi foreign ministry said in a "
+        "statement. According to the United Nations, more than five million people have fled their homes.\n",
+        language="en",
+    )
+    said(facts, "Saudi Arabia", kind="indirect", words=["Ceasefire talks resumed"])
+    said(facts, "United Nations", kind="indirect", words=["five million people"])
+    fr = facts_of(
+        extractor,
+        "Le ministère français des Affaires étrangères a indiqué que quelque 1 500 militaires restaient déployés.\n",
+    )
+    said(fr, "France", kind="indirect", words=["militaires restaient déployés"])
