@@ -144,6 +144,7 @@ class Lexicon:
     place_nouns: dict[str, str] = field(default_factory=dict)  # noun -> kind of the place it names
     name_links: set[str] = field(default_factory=set)
     member_nouns: set[str] = field(default_factory=set)
+    source_nouns: set[str] = field(default_factory=set)
     agency_nouns: dict[str, str] = field(default_factory=dict)
     agency_domains: set[str] = field(default_factory=set)
 
@@ -517,6 +518,8 @@ class _Run:
             if start + 2 < end and doc[start + 1].text == "-" and not tok.whitespace_ and tok.is_alpha \
                     and len(tok.text) <= 3 and not doc[start + 1].whitespace_ and doc[start + 2].text[:1].isupper():
                 break  # "al-Qaeda": a particle joined to the name
+            if ent.label_ in ORG_LABELS and tok.pos_ == "DET" and tok.is_title and not tok.is_sent_start and start + 1 < end:
+                break  # "le quotidien Le Monde": the article is part of the name
             if (
                 tok.is_punct
                 or tok.pos_ in ("DET", "ADP", "CCONJ", "SCONJ")
@@ -657,6 +660,9 @@ class _Run:
                     t.pos_ == "ADP" and fold(t.text).rstrip("'") not in ("de", "du", "des", "d", "of")
                 ):
                     break
+                if fold(t.text) in self.lex.portfolios or (i + 1 < len(doc) and fold(doc[i:i + 2].text) in self.lex.portfolios):
+                    domain, end = True, i + (2 if fold(t.text) not in self.lex.portfolios else 1)
+                    break  # "le ministère de la Défense", "Ministry of Foreign Affairs"
                 if t.pos_ == "ADJ" and self.geo.country_of_adjective(t.text, self.lang):
                     code, end = self.geo.country_of_adjective(t.text, self.lang), i + 1
                 elif t.pos_ == "PROPN" and doc[i - 1].pos_ in ("ADP", "DET"):
@@ -672,6 +678,9 @@ class _Run:
                 i += 1
             if code is None and not (domain and cls == "bureau"):
                 continue
+            if code is not None and not domain and (fold(tok.lemma_) in self.lex.government_nouns
+                                                    or fold(tok.text) in self.lex.government_nouns):
+                continue  # "le ministère français": the country's government (find_governments)
             span = doc[start:end]
             m = Mention(span.text, span.start_char, span.end_char, "ORG", self.sent_of_token[start], start, end)
             named = self.entity_in(end, end + 1, containing=True) if end < len(doc) else None
@@ -1356,7 +1365,8 @@ class _Run:
                             break  # a comma ends the phrase, unless a name follows it ("selon le chef …, Josep Borrell,")
                         end += 1
                     found = self.entity_in(tok.start, end, starting=True)
-                    entity = found if found is not None and found.kind == "person" else None
+                    said_by = any(fold(t.lemma_) in self.lex.source_nouns for t in self.doc[tok.start:tok.start + 3])
+                    entity = found if found is not None and (found.kind == "person" or said_by) else None
                 if entity is None:
                     # "pour l'organisation", "selon l'ONG": a noun naming an actor named before
                     head = next((t for t in self.doc[tok.start:tok.start + 3] if t.pos_ == "NOUN"), None)

@@ -767,3 +767,13 @@ def test_a_ministry_with_a_nationality_speaks_for_its_country_and_according_to_t
         "Le ministère français des Affaires étrangères a indiqué que quelque 1 500 militaires restaient déployés.\n",
     )
     said(fr, "France", kind="indirect", words=["militaires restaient déployés"])
+
+
+def test_selon_un_communique_du_ministere_and_a_newspaper_keeps_its_article(extractor):
+    facts = facts_of(
+        extractor,
+        "Selon un communiqué du ministère de la Défense, trois soldats ont été blessés lors de l'opération. "
+        "D'après le quotidien Le Monde, le gouvernement prépare un remaniement.\n",
+    )
+    said(facts, "ministère de la Défense", kind="indirect", words=["trois soldats ont été blessés"])
+    assert actor(facts, "Le Monde").kind == "organization"
