@@ -157,6 +157,11 @@ def marking_of(article: Article, config: Config, override: str | None = None) ->
     return config.brief.marking
 
 
+def within_marking(marking: str, limit: str, include_restricted: bool = False) -> bool:
+    """May a brief marked ``marking`` go where ``limit`` is the highest marking allowed?"""
+    return include_restricted or TLP_LEVELS.index(marking) <= TLP_LEVELS.index(limit)
+
+
 def primary_actors(facts: Facts, n: int = 3) -> list[Actor]:
     """The actors the article is about: people and bodies who speak or are named most."""
     said = {}

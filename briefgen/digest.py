@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Callable
 
 from .atomic import atomic_write
-from .brief import Brief, Marking, compose, format_date, marking_of, primary_actors
+from .brief import Brief, Marking, compose, format_date, marking_of, primary_actors, within_marking
 from .config import TLP_LEVELS, Config
 from .errors import BriefgenError
 from .facts import Actor, Facts
@@ -288,7 +288,7 @@ def site_url(config: Config, article_id: str, marking: str) -> str | None:
     site = config.site
     if not site.base_url:
         return None
-    if TLP_LEVELS.index(marking) > TLP_LEVELS.index(site.max_marking) and not site.include_restricted:
+    if not within_marking(marking, site.max_marking, site.include_restricted):
         return None  # the site leaves it out: no link to a page that does not exist
     return site.base_url.rstrip("/") + f"/briefs/{article_id}/"
 
@@ -305,7 +305,6 @@ def select(pipeline, period: Period, progress: Callable[[str], None] | None = No
     """The period's briefs (by article date), without those marked above ``digest.max_marking``."""
     progress = progress or (lambda line: None)
     config = pipeline.config
-    limit = TLP_LEVELS.index(config.digest.max_marking)
     selection = Selection()
     if not config.seeds.is_dir():
         raise BriefgenError(f"seeds folder {config.seeds} does not exist", config.path)
@@ -323,7 +322,7 @@ def select(pipeline, period: Period, progress: Callable[[str], None] | None = No
             overrides = pipeline.overrides(article)
             # the marking first: a brief left out by its marking is never extracted
             marking = marking_of(article, config, getattr(overrides, "marking", None))
-            if TLP_LEVELS.index(marking) > limit and not config.digest.include_restricted:
+            if not within_marking(marking, config.digest.max_marking, config.digest.include_restricted):
                 selection.restricted.append((article.id, marking))
                 continue
             facts = pipeline.facts(article)

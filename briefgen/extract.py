@@ -860,22 +860,25 @@ class _Run:
 
     def place_noun_kind(self, m: Mention) -> str | None:
         """The kind of place the noun before the name says ("town" -> city), if there is one."""
-        for noun, kind in self.lex.place_nouns.items():
-            if self.after_noun_of(m, {noun}):
-                return kind
-        return None
+        noun = self.governing_noun(m)
+        return next((self.lex.place_nouns[w] for w in noun if w in self.lex.place_nouns), None)
 
     def after_noun_of(self, m: Mention, nouns: set[str]) -> bool:
         """Is the mention the complement of one of ``nouns`` ("<noun> de (la) X", "<noun> of X")?"""
+        return any(w in nouns for w in self.governing_noun(m))
+
+    def governing_noun(self, m: Mention) -> tuple[str, ...]:
+        """The noun a name complements ("la province de la Kapisa" -> province), as its folded
+        lemma and word; empty when the name follows no "<noun> de/of"."""
         i = m.tok_start - 1
         while i > 0 and self.doc[i].pos_ == "DET":
             i -= 1  # "la province de la Kapisa"
         if i < 1 or fold(self.doc[i].text).rstrip("'") not in ("de", "d", "of", "du"):
-            return False
+            return ()
         i -= 1
         while i > 0 and self.doc[i].pos_ == "DET":
             i -= 1
-        return fold(self.doc[i].lemma_) in nouns or fold(self.doc[i].text) in nouns
+        return fold(self.doc[i].lemma_), fold(self.doc[i].text)
 
     def is_group(self, m: Mention) -> bool:
         """A named people acting ("the Rohingya"), not a demonym or an adjective ("Indonesian")."""

@@ -266,7 +266,7 @@ def source_label(source: str | None) -> str:
     return parts.hostname or source if parts.scheme in ("http", "https") else source
 
 
-def css_string(value) -> "Markup":
+def css_string(value) -> str:  # a markupsafe.Markup, so autoescape leaves it alone
     """A CSS string literal for a value, safe inside <style> (quotes, backslashes, '<' escaped)."""
     from markupsafe import Markup
 

@@ -18,7 +18,6 @@ import datetime as dt
 import hashlib
 import json
 import re
-import shutil
 import sys
 import time
 import unicodedata
@@ -28,8 +27,8 @@ from pathlib import Path
 from typing import Callable
 
 from .atomic import atomic_write
-from .brief import compose, marking_of, primary_actors
-from .config import TLP_LEVELS, Config
+from .brief import compose, marking_of, primary_actors, within_marking
+from .config import Config
 from .errors import BriefgenError
 from .facts import Actor, Facts, Location
 from .ingest import Article, find_articles
@@ -224,7 +223,6 @@ def build_site(pipeline: Pipeline, progress: Callable[[str], None] | None = None
 
 def collect(pipeline: Pipeline, report: SiteReport, progress) -> list[Entry]:
     config = pipeline.config
-    limit = TLP_LEVELS.index(config.site.max_marking)
     entries = []
     paths = find_articles(config.seeds)
     width = len(str(len(paths)))
@@ -232,15 +230,16 @@ def collect(pipeline: Pipeline, report: SiteReport, progress) -> list[Entry]:
         try:
             article = pipeline.read(path)
             overrides = pipeline.overrides(article)
+            # the marking first: a brief left out of the site is never extracted
+            marking = marking_of(article, config, getattr(overrides, "marking", None))
+            if not within_marking(marking, config.site.max_marking, config.site.include_restricted):
+                report.skipped.append(article.id)
+                progress(f"[{n:>{width}}/{len(paths)}] {article.id}: {marking}, above {config.site.max_marking}: left out")
+                continue
             facts = pipeline.facts(article)
         except BriefgenError as exc:
             report.failed.append((str(path), str(exc)))
             progress(f"[{n:>{width}}/{len(paths)}] FAILED {exc}")
-            continue
-        marking = marking_of(article, config, getattr(overrides, "marking", None))
-        if TLP_LEVELS.index(marking) > limit and not config.site.include_restricted:
-            report.skipped.append(article.id)
-            progress(f"[{n:>{width}}/{len(paths)}] {article.id}: {marking}, above {config.site.max_marking}: left out")
             continue
         brief = compose(article, facts, config, marking=marking)
         entries.append(Entry(
@@ -551,7 +550,3 @@ def _prune_empty(folder: Path, root: Path) -> None:
     while folder != root and folder.is_dir() and not any(folder.iterdir()):
         folder.rmdir()
         folder = folder.parent
-
-
-def remove_site(config: Config) -> None:
-    shutil.rmtree(site_dir(config), ignore_errors=True)
