@@ -62,6 +62,7 @@ class Pipeline:
         self._extractor = None
         self._renderer = None
         self._pdfs_used: set[str] = set()
+        self._overrides: dict[tuple, Overrides] = {}
 
     # ----- stages
 
@@ -94,9 +95,20 @@ class Pipeline:
         return digest.hexdigest()[:32]
 
     def overrides(self, article: Article) -> Overrides | None:
-        """The analyst's corrections of the article (``<article>.facts.yaml`` beside it), if any."""
+        """The analyst's corrections of the article (``<article>.facts.yaml`` beside it), if any.
+
+        Read once per version of the file: facts and brief both ask for them, and a
+        long-lived process (``briefgen serve``) sees an edit at once.
+        """
         path = overrides_path(article.path)
-        return load_overrides(path, self.config.topics) if path.is_file() else None
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        key = (str(path), stat.st_mtime_ns, stat.st_size)
+        if key not in self._overrides:
+            self._overrides[key] = load_overrides(path, self.config.topics)
+        return self._overrides[key]
 
     def facts(self, article: Article, use_cache: bool = True, overrides: bool = True) -> Facts:
         """The article's facts: extraction (cached) with the analyst's corrections applied on top.
