@@ -42,8 +42,9 @@ def _code_fingerprint() -> str:
     if _CODE_FINGERPRINT is None:
         here = Path(__file__).parent
         digest = hashlib.sha256()
-        for path in sorted([here / "extract.py", here / "geocode.py", here / "ingest.py", *(here / "data").glob("*.yaml")]):
-            digest.update(path.name.encode() + path.read_bytes())
+        paths = [*(here / "extract").glob("*.py"), here / "geocode.py", here / "ingest.py", *(here / "data").glob("*.yaml")]
+        for path in sorted(paths):
+            digest.update(str(path.relative_to(here)).encode() + path.read_bytes())
         _CODE_FINGERPRINT = digest.hexdigest()
     return _CODE_FINGERPRINT
 

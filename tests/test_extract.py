@@ -1,6 +1,6 @@
 """Extraction rules on small real French and English texts (real spaCy models, no mocks).
 
-Each test names one rule of briefgen/extract.py; the texts are written for the
+Each test names one rule of the briefgen/extract/ package; the texts are written for the
 test, not taken from the dev set.
 """
 

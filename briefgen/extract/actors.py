@@ -1,0 +1,534 @@
+"""Actors: mentions merged into persons, bodies, countries and groups, with roles.
+
+In: the mentions of :class:`~briefgen.extract.reading.Reading`. Out: ``self.entities``
+(clusters of mentions: one person, one actor), their role and affiliation, and the
+contract's :class:`~briefgen.facts.Actor` list.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from difflib import SequenceMatcher
+
+from ..facts import Actor
+from ..geocode import Place
+from ..text import fold
+from .reading import (
+    _FUNCTION_WORDS,
+    GROUP_LABELS,
+    ORG_LABELS,
+    PERSON_LABELS,
+    PLACE_LABELS,
+    Entity,
+    Mention,
+    Reading,
+    _strip_det,
+    _strip_lead,
+)
+
+
+class ActorRules(Reading):
+    """Mentions clustered into entities; roles, affiliations; the actor list."""
+
+    def acts(self, m: Mention) -> bool:
+        """Does this mention act, speak or undergo (rather than set the scene)?"""
+        doc = self.doc
+        i = m.tok_start - 1
+        while i >= 0 and doc[i].pos_ == "DET":
+            i -= 1
+        if i >= 0 and fold(doc[i].text) in self.lex.locative_prepositions:
+            return False
+        if i >= 0 and doc[i].text in (",",) and i >= 1 and doc[i - 1].ent_type_ in PLACE_LABELS:
+            return False  # "Aceh, Indonesia"
+        head = doc[m.tok_start:m.tok_end].root
+        if head.dep_ in ("nmod", "compound") and head.head.ent_type_ in PLACE_LABELS:
+            return False  # "Est de la Russie"
+        return True
+
+    def is_subject(self, m: Mention) -> bool:
+        """Subject of a verb, or the source after an attribution marker ("selon Washington")."""
+        root = self.doc[m.tok_start:m.tok_end].root
+        before = fold(self.body[max(0, m.start - 20):m.start])
+        if any(before.endswith(marker) for marker in self.lex.attribution_markers):
+            return True
+        return root.dep_.startswith("nsubj") or root.dep_ == "ROOT" and root.head.i == root.i
+
+    def cluster(self, mentions: list[Mention]) -> None:
+        persons: list[Mention] = []
+        for m in mentions:
+            key = fold(m.text)
+            if m.label not in ORG_LABELS and self.title_follows(m):
+                persons.append(m)  # "Barroso, le président de la Commission": a person, whatever NER says
+                continue
+            code = self.lex.metonyms.get(key)
+            if code:
+                self.add(("country", code), m, kind="country", country=code, acts=True)
+                continue
+            place = self.place_of(m)
+            if place is not None and place.kind == "city" and m.label not in PLACE_LABELS \
+                    and not self.geo.is_capital(place) and self.is_subject(m) and not self.after_place_noun(m):
+                place = None  # "le Hamas a estimé": a body that shares a small town's name, not that town
+            if place is not None and place.kind == "country":
+                self.add(("country", place.country), m, kind="country", place=place, country=place.country,
+                         acts=self.acts(m), located=True)
+                continue
+            if place is not None and self.geo.is_capital(place) and self.lex.capitals_act_for_country and self.is_subject(m):
+                self.add(("country", place.country), m, kind="country", country=place.country, acts=True)
+                self.add(("place", place.name), m, kind="place", place=place, country=place.country, located=True, count=False)
+                continue
+            if place is not None and not self.has_org_head(m.text) and (
+                m.label in PLACE_LABELS or place.kind in ("city", "country") or not self.acts(m)
+            ):
+                self.add(("place", place.name), m, kind="place", place=place, country=place.country, located=True)
+                continue
+            if self.after_place_noun(m):
+                if place is None:  # "the town of Grindavik": a place of that kind, not geocoded
+                    place = Place(m.text, self.place_noun_kind(m) or "other", None, None, None)
+                self.add(("place", key), m, kind="place", place=place, country=place.country, located=True)
+            elif m.label in PERSON_LABELS:
+                persons.append(m)
+            elif m.label in ORG_LABELS and fold(m.text).split()[-1] in self.lex.titles:
+                continue  # "the State Department Spokesperson" is a role, not a body
+            elif m.label in ORG_LABELS or (m.label in PLACE_LABELS and self.has_org_head(m.text)):
+                self.add(("org", key), m, kind="organization", acts=True)
+            elif m.label in GROUP_LABELS and self.is_group(m):
+                self.add(("group", key), m, kind="group", acts=True)
+            elif m.label in PLACE_LABELS:
+                self.add(("place", key), m, kind="place", located=True)
+            elif m.label == "MISC" and self.looks_like_person(m):
+                persons.append(m)
+        self.cluster_persons(persons)
+        self.find_agencies()
+        self.merge_organizations()
+        self.find_governments()
+        self.tidy_places()
+
+    def find_agencies(self) -> None:
+        """Bodies written in lower case that NER misses: "l'armée française", "Malaysian navy",
+        "l'état-major interarmées de Séoul", "la direction des renseignements généraux".
+
+        A head noun from the lexicon's ``agency_nouns`` becomes an organisation when a
+        nationality or a place says whose it is, or (for the ``bureau`` class) when a domain
+        word says what it does. Bodies of one class and one country are one actor
+        ("armée française" = "forces françaises").
+        """
+        doc = self.doc
+        taken = {i for e in self.entities for m in e.mentions for i in range(m.tok_start, m.tok_end)}
+        for tok in doc:
+            if tok.i in taken or tok.pos_ not in ("NOUN", "PROPN") or self.in_quote(tok.idx):
+                continue
+            head, cls = tok, None
+            if tok.i + 2 < len(doc) and doc[tok.i + 1].text == "-" and not tok.whitespace_:
+                cls = self.lex.agency_nouns.get(fold(doc[tok.i:tok.i + 3].text))  # "état-major"
+                head = doc[tok.i + 2] if cls else tok
+            cls = cls or self.lex.agency_nouns.get(fold(tok.text)) or self.lex.agency_nouns.get(fold(tok.lemma_))
+            if cls is None:
+                continue
+            start, end, code, domain = tok.i, head.i + 1, None, False
+            # a nationality before the noun (English): "Malaysian navy"
+            left = doc[tok.i - 1] if tok.i > 0 else None
+            if left is not None and left.pos_ in ("ADJ", "PROPN") and left.i not in taken:
+                code = self.geo.country_of_adjective(left.text, self.lang)
+                if code:
+                    start = left.i
+            # after the noun: "française", "de sécurité afghanes", "de Séoul", "des renseignements"
+            i = head.i + 1
+            while code is None and i < min(head.i + 7, len(doc)):
+                t = doc[i]
+                if t.is_punct or t.pos_ in ("VERB", "AUX", "CCONJ", "PRON", "SCONJ") or (
+                    t.pos_ == "ADP" and fold(t.text).rstrip("'") not in ("de", "du", "des", "d", "of")
+                ):
+                    break
+                if fold(t.text) in self.lex.portfolios or (i + 1 < len(doc) and fold(doc[i:i + 2].text) in self.lex.portfolios):
+                    domain, end = True, i + (2 if fold(t.text) not in self.lex.portfolios else 1)
+                    break  # "le ministère de la Défense", "Ministry of Foreign Affairs"
+                if t.pos_ == "ADJ" and self.geo.country_of_adjective(t.text, self.lang):
+                    code, end = self.geo.country_of_adjective(t.text, self.lang), i + 1
+                elif t.pos_ == "PROPN" and doc[i - 1].pos_ in ("ADP", "DET"):
+                    place = self.geo.lookup(t.text, self.lang)
+                    if place is not None and place.kind in ("city", "country"):
+                        code, end = place.country, i + 1
+                    else:
+                        break
+                elif fold(t.lemma_) in self.lex.agency_domains or fold(t.text) in self.lex.agency_domains:
+                    domain, end = True, i + 1
+                    while end < len(doc) and doc[end].pos_ == "ADJ" and not self.geo.country_of_adjective(doc[end].text, self.lang):
+                        end += 1  # "renseignements généraux", "sécurité politique"
+                i += 1
+            if code is None and not (domain and cls == "bureau"):
+                continue
+            if code is not None and not domain and (fold(tok.lemma_) in self.lex.government_nouns
+                                                    or fold(tok.text) in self.lex.government_nouns):
+                continue  # "le ministère français": the country's government (find_governments)
+            span = doc[start:end]
+            m = Mention(span.text, span.start_char, span.end_char, "ORG", self.sent_of_token[start], start, end)
+            named = self.entity_in(end, end + 1, containing=True) if end < len(doc) else None
+            if named is None:
+                # a capitalised name right after the description, which NER missed: "… américaine Moody's"
+                k = end
+                while k < len(doc) and k not in taken and doc[k].text[:1].isupper() and doc[k].pos_ not in ("DET", "ADP") \
+                        and fold(doc[k].text) not in self.lex.stop_entities:
+                    k += 1
+                if k > end:
+                    name = doc[end:k]
+                    named = self.add(("org", fold(name.text)), Mention(name.text, name.start_char, name.end_char, "ORG",
+                                     self.sent_of_token[end], end, k), kind="organization", acts=True)
+                    taken.update(range(end, k))
+            if named is not None and named.kind == "organization":
+                m.label = "DESC"  # "l'agence américaine Moody's": a description of the name after it
+                named.mentions.append(m)
+                taken.update(range(start, end))
+                continue
+            key = ("org", fold(span.text))
+            entity = self.by_form.get(("agency", cls, code)) if code else None
+            entity = entity or self.by_form.get(key)
+            if entity is None:
+                entity = self.add(key, m, kind="organization", acts=True)
+            else:
+                entity.mentions.append(m)
+                self.by_form.setdefault(key, entity)
+            if code:
+                self.by_form[("agency", cls, code)] = entity
+            taken.update(range(start, end))
+
+    def find_governments(self) -> None:
+        """ "le gouvernement malien", "Thailand's foreign minister": the country speaks and acts."""
+        for tok in self.doc:
+            if tok.pos_ != "NOUN" or fold(tok.lemma_) not in self.lex.government_nouns or self.in_quote(tok.idx):
+                continue
+            code = None
+            start, end = tok.i, tok.i + 1
+            for child in tok.children:
+                # "le gouvernement malien", "the Saudi foreign ministry"
+                if child.dep_ in ("amod", "compound", "nmod") and child.pos_ in ("ADJ", "PROPN"):
+                    code = self.geo.country_of_adjective(child.text, self.lang)
+                    if code:
+                        start, end = min(start, child.i), max(end, child.i + 1)
+                        break
+            if code is None and self.lang == "en":
+                # "Thailand's foreign minister"
+                for child in tok.children:
+                    if child.dep_ == "poss":
+                        place = self.geo.lookup(child.text, self.lang)
+                        if place is not None and place.kind == "country":
+                            code, start = place.country, child.i
+            if code is None:
+                continue
+            span = self.doc[start:end]
+            m = Mention(span.text, span.start_char, span.end_char, "ORG", self.sent_of_token[start], start, end)
+            self.add(("country", code), m, kind="country", country=code, acts=True)
+
+    def merge_organizations(self) -> None:
+        """One organisation per real body: acronyms ("HRW"), short forms and typos join the full name,
+        and so does a name given in brackets right after another ("… de l'Afrique de l'Ouest (Cédéao)")."""
+        orgs_by_mention = {(m.start, m.end): e for e in self.entities if e.kind == "organization" for m in e.mentions}
+        for (start, end), entity in list(orgs_by_mention.items()):
+            match = re.match(r"\s*\(\s*", self.body[end:end + 4])
+            if not match:
+                continue
+            inner = next((e for (s2, e2), e in orgs_by_mention.items()
+                          if s2 == end + match.end() and self.body[e2:e2 + 2].lstrip().startswith(")")), None)
+            if inner is not None and inner is not entity and inner.mentions:
+                entity.mentions.extend(inner.mentions)
+                inner.mentions = []
+                for key, value in orgs_by_mention.items():
+                    if value is inner:
+                        orgs_by_mention[key] = entity
+        self.entities = [e for e in self.entities if e.mentions]
+        orgs = sorted((e for e in self.entities if e.kind == "organization"),
+                      key=lambda e: -max(len(fold(f)) for f in e.forms()))
+        for i, small in enumerate(reversed(orgs)):
+            for big in orgs:
+                if big is small or not big.mentions or not small.mentions:
+                    continue
+                if any(_same_body(fold(a), fold(b), b) for a in big.forms() for b in small.forms()):
+                    big.mentions.extend(small.mentions)
+                    small.mentions = []
+                    break
+        # the same name tagged once as a group and once as an organisation is one group
+        groups = {fold(f): e for e in self.entities if e.kind == "group" for f in e.forms()}
+        for e in self.entities:
+            if e.kind == "organization" and e.mentions:
+                twin = next((groups[fold(f)] for f in e.forms() if fold(f) in groups), None)
+                if twin is not None:
+                    twin.mentions.extend(e.mentions)
+                    e.mentions = []
+        self.entities = [e for e in self.entities if e.mentions]
+
+    def add(self, key, m: Mention, kind: str, count: bool = True, **attrs) -> Entity:
+        entity = self.by_form.get(key)
+        if entity is None:
+            entity = Entity(kind=kind)
+            self.by_form[key] = entity
+            self.entities.append(entity)
+        if count:
+            entity.mentions.append(m)
+        elif not entity.mentions:
+            entity.mentions.append(m)
+        for name, value in attrs.items():
+            if name in ("acts", "located"):
+                setattr(entity, name, getattr(entity, name) or value)
+            elif getattr(entity, name) is None:
+                setattr(entity, name, value)
+        return entity
+
+    def title_follows(self, m: Mention) -> bool:
+        """Is the name followed by a title in apposition ("X, le président de ...")?"""
+        if not all(t.is_title for t in self.doc[m.tok_start:m.tok_end]):
+            return False
+        match = re.match(r"\s*,\s*([^,;:()]+)", self.body[m.end:m.end + 120])
+        return bool(match) and bool(re.match(r"(le|la|l'|the)\s", match.group(1), re.I)) and \
+            self.title_at(match.group(1)) is not None
+
+    def is_group(self, m: Mention) -> bool:
+        """A named people acting ("the Rohingya"), not a demonym or an adjective ("Indonesian")."""
+        root = self.doc[m.tok_start:m.tok_end].root
+        if root.pos_ not in ("PROPN", "NOUN") or root.dep_ not in (
+            "nsubj", "nsubjpass", "nsubj:pass", "obj", "dobj", "iobj", "conj", "appos", "ROOT"
+        ):
+            return False  # adjectives, compounds and "a minority of Muslims" are not actors
+        i = m.tok_start - 1
+        while i > 0 and self.doc[i].pos_ == "ADV":
+            i -= 1
+        if any(c.dep_ == "cop" for c in root.children) or (i >= 0 and self.doc[i].lemma_ in ("be", "être")):
+            return False  # "Myanmar is mainly Buddhist": a predicate, not an actor
+        return not any(self.geo.country_of_adjective(w, self.lang) for w in (m.text, m.text.rstrip("s")))
+
+    def has_org_head(self, text: str) -> bool:
+        words = fold(text).split()
+        return any(w in self.lex.organization_heads for w in words[:2])
+
+    def looks_like_person(self, m: Mention) -> bool:
+        toks = self.doc[m.tok_start:m.tok_end]
+        if len(toks) < 2 or not all(t.is_title or t.text.startswith("-") for t in toks):
+            return False
+        after = self.body[m.end:m.end + 60]
+        return bool(re.match(r"\s*,\s*(un|une|the|a|an)\s", after, re.I))
+
+    def cluster_persons(self, persons: list[Mention]) -> None:
+        def clean(text: str) -> str:
+            words = text.split()
+            while words and words[0].casefold() in self.lex.honorifics:
+                words.pop(0)
+            return " ".join(words)
+
+        forms = sorted({clean(m.text) for m in persons}, key=lambda t: (-len(fold(t).split()), t))
+        clusters: list[tuple[str, Entity]] = []  # (longest folded form, entity)
+        assign: dict[str, Entity] = {}
+        for form in forms:
+            key = fold(form)
+            if not key:
+                continue
+            target = None
+            for long_key, entity in clusters:
+                words, long_words = key.split(), long_key.split()
+                if key == long_key or (len(words) < len(long_words) and (
+                    long_words[-len(words):] == words or long_words[: len(words)] == words
+                )):
+                    target = entity
+                    break
+                if len(words) == len(long_words) and words[-1] == long_words[-1] or SequenceMatcher(None, key, long_key).ratio() >= 0.86:
+                    if SequenceMatcher(None, key, long_key).ratio() >= 0.8:
+                        target = entity
+                        break
+            if target is None:
+                target = Entity(kind="person", acts=True)
+                self.entities.append(target)
+                clusters.append((key, target))
+            assign[form] = target
+        for m in persons:
+            entity = assign.get(clean(m.text))
+            if entity is not None:
+                entity.mentions.append(m)
+        # "les membres d'Ansar Eddine": a name that has members is a group, whatever NER said
+        for entity in {id(e): e for e in assign.values()}.values():
+            if any(self.after_noun_of(m, self.lex.member_nouns) for m in entity.mentions):
+                entity.kind = "group"
+
+    def find_roles(self) -> None:
+        for entity in self.entities:
+            if entity.kind != "person":
+                continue
+            for m in entity.mentions:
+                role = self.role_near(m)
+                if role:
+                    phrase, title = role
+                    if entity.role is None:
+                        entity.role = phrase
+                    if 1 < len(phrase.split()) <= 6 and phrase not in entity.extra_aliases:  # not a bare "président"
+                        entity.extra_aliases.append(phrase)
+                    if entity.affiliation is None:
+                        entity.affiliation = self.affiliation_of(phrase)
+
+    def title_at(self, text: str) -> str | None:
+        """The title a phrase starts with (after a determiner or a possessor), if any."""
+        key = fold(text)
+        key = re.sub(r"^(?:(?:au|aux|du|des|de|to|of|for|by|le|la|les|l|un|une|the|a|an|son|sa|ses|its|his|her)\s+)+", "", key)
+        key = re.sub(r"^\w+ s\s+", "", key)  # "malaysia s prime minister"
+        words = key.split()
+        # "Kenyan President", "Interior Minister", "US Secretary of State": a title after one or
+        # two qualifying words (a nationality or a portfolio)
+        for skip in range(0, min(3, len(words))):
+            if skip and not all(self.geo.country_of_adjective(w, self.lang) or fold(w) in self.lex.portfolios
+                                or w.upper() == w for w in _strip_det(text).split()[:skip]):
+                break
+            rest = " ".join(words[skip:])
+            for title in self.lex.titles:
+                if rest == title or rest.startswith(title + " "):
+                    return title
+        # "civil protection chief": a short phrase of content words that ends with a title
+        if 1 < len(words) <= 4 and not any(w in _FUNCTION_WORDS or w in ("au", "aux", "to", "by") for w in words):
+            for title in self.lex.titles:
+                if key.endswith(" " + title):
+                    return title
+        return None
+
+    def role_near(self, m: Mention) -> tuple[str, str] | None:
+        sent = self.sents[m.sent]
+        left = self.body[sent.start_char:m.start]
+        left = re.sub(r"(?:\s|^)(?:" + "|".join(re.escape(h) for h in self.lex.honorifics) + r")\s*$", "", left, flags=re.I)
+        segment = re.split(r"[,;:()«»\"“”]", left.rstrip().rstrip(","))[-1].strip()
+        span = self.doc.char_span(m.start - len(left) + len(left.rstrip()) - len(segment), m.start, alignment_mode="expand") if segment else None
+        if span is not None:
+            # the longest title phrase right before the name, never across a verb: "au président X",
+            # "a déclaré le colonel-major X", "According to civil protection chief X"; not
+            # "Le président chinois a rencontré X"
+            best = None
+            toks = [t for t in span if t.i < m.tok_start]
+            for k in range(1, min(7, len(toks)) + 1):
+                first = toks[-k]
+                if first.pos_ in ("VERB", "AUX"):
+                    break
+                candidate = self.body[first.idx:m.start].strip().rstrip(",;:").strip()
+                title = self.title_at(candidate)
+                if title:
+                    best = (_strip_lead(candidate), title)
+            if best:
+                return best
+        right = self.body[m.end:sent.end_char]
+        match = re.match(r"\s*,\s*([^,;:()]+)", right)
+        if match:
+            # "un transfuge devenu chercheur qui dirige ...": the role stops at a relative clause
+            segment = re.split(r"\s(?:qui|que|dont|who|which|that|whose)\s", match.group(1).strip())[0].strip(" .!?")
+            title = self.title_at(segment)
+            if title or re.match(r"(un|une|the|a|an)\s", segment, re.I) and any(
+                f" {t} " in f" {fold(segment)} " for t in self.lex.titles
+            ):
+                return _strip_det(segment)[:120], title or ""
+        return None
+
+    def affiliation_of(self, phrase: str) -> str | None:
+        for word in re.findall(r"[\w'-]+", phrase):
+            code = self.geo.country_of_adjective(word, self.lang) or self.lex.metonyms.get(fold(word))
+            if code:
+                return self.geo.country_name(code, self.lang)
+        for place_entity in self.entities:
+            if place_entity.kind in ("country", "organization") and place_entity.mentions:
+                for form in place_entity.forms():
+                    if re.search(r"(?<!\w)" + re.escape(form) + r"(?!\w)", phrase):
+                        return self.name_of(place_entity)
+        return None
+
+    def find_title_aliases(self) -> None:
+        """Link title phrases such as "le président russe" to the one person they fit."""
+        persons = [e for e in self.entities if e.kind == "person"]
+        for sent in self.sents:
+            for tok in sent:
+                if tok.pos_ != "NOUN" or self.in_quote(tok.idx):
+                    continue
+                phrase_toks = [tok] + [c for c in tok.children if c.dep_ in ("amod",) and c.i > tok.i]
+                title = self.title_at(tok.text)
+                after = max([tok.i] + [c.i for c in phrase_toks]) + 1
+                if not title or after >= len(self.doc) or self.doc[after].pos_ == "PROPN" or self.doc[tok.i + 1].pos_ == "PROPN":
+                    continue  # "Le Premier ministre palestinien Mohammed Shtayyeh": his own title
+                adj = next((c for c in tok.children if c.dep_ == "amod" and c.i > tok.i), None)
+                code = self.geo.country_of_adjective(adj.text, self.lang) if adj is not None else None
+                if not code:
+                    continue
+                candidates = [
+                    e for e in persons
+                    if e.role and self.title_at(e.role) == title
+                    and (e.affiliation is None or e.affiliation == self.geo.country_name(code, self.lang))
+                ]
+                if not candidates:
+                    # no one holds that title yet: the one person without a role who can be of that country
+                    candidates = [
+                        e for e in persons
+                        if e.role is None and e.affiliation in (None, self.geo.country_name(code, self.lang))
+                    ]
+                if len(candidates) == 1:
+                    phrase = self.body[min(t.idx for t in phrase_toks):max(t.idx + len(t.text) for t in phrase_toks)]
+                    target = candidates[0]
+                    if phrase not in target.extra_aliases:
+                        target.extra_aliases.append(phrase)
+                    target.affiliation = target.affiliation or self.geo.country_name(code, self.lang)
+                    if target.role is None or fold(target.role) == title:
+                        target.role = _strip_det(phrase)  # "président" -> "président russe"
+
+    def person_named(self, word: str) -> Entity | None:
+        """The one person whose name ends with this word, if exactly one does."""
+        key = fold(word)
+        found = [e for e in self.entities if e.kind == "person" and any(fold(f).split()[-1:] == [key] for f in e.forms())]
+        return found[0] if len(found) == 1 else None
+
+    def name_of(self, entity: Entity) -> str:
+        if entity.name:
+            return entity.name
+        if entity.kind == "country" and entity.country:
+            name = self.geo.country_name(entity.country, self.lang)
+        elif entity.place is not None and entity.kind == "place":
+            name = entity.place.name
+        else:
+            forms = Counter(m.text for m in entity.mentions if m.label != "DESC") or entity.forms()
+            # people and bodies by their fullest name; other entities by their usual one
+            full = entity.kind in ("person", "organization")
+            name = max(forms, key=lambda f: (len(f.split()) if full else 0, forms[f], len(f)))
+            if entity.kind == "person":
+                words = name.split()
+                while words and words[0].casefold() in self.lex.honorifics:
+                    words.pop(0)
+                name = " ".join(words) or name
+        entity.name = name or (entity.mentions[0].text if entity.mentions else "?")
+        return entity.name
+
+    def actors(self) -> list[Actor]:
+        out = []
+        for e in self.entities:
+            if e.kind == "place" or not e.acts or not e.mentions:
+                continue
+            if e.kind == "country" and not e.acts:
+                continue
+            name = self.name_of(e)
+            aliases = []
+            for form in list(e.forms()) + e.extra_aliases:
+                if form != name and form not in aliases:
+                    aliases.append(form)
+            out.append(
+                Actor(
+                    name=name,
+                    aliases=aliases,
+                    kind=e.kind,
+                    role=e.role,
+                    affiliation=e.affiliation,
+                    mentions=len(e.mentions),
+                    evidence=sorted({self.evidence(m.sent) for m in e.mentions}),
+                )
+            )
+        out.sort(key=lambda a: (-a.mentions, a.name))
+        return out
+
+
+def _same_body(long: str, short: str, short_raw: str) -> bool:
+    """Is ``short`` another name of ``long``: its acronym, its head part, or a typo of it?"""
+    if len(short) >= len(long):
+        return short == long or SequenceMatcher(None, short, long).ratio() >= 0.9 and len(short) > 8
+    words = [w for w in long.split() if w not in _FUNCTION_WORDS]
+    if short_raw.isupper() and 2 <= len(short) <= 6 and " " not in short:
+        initials = "".join(w[0] for w in words)
+        if short == initials or short == "".join(w[0] for w in long.split()):
+            return True
+    short_words = short.split()
+    return len(short_words) >= 2 and long.split()[: len(short_words)] == short_words or (
+        len(short) > 8 and SequenceMatcher(None, short, long).ratio() >= 0.9
+    )

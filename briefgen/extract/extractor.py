@@ -1,0 +1,89 @@
+"""The extractor: one article through every step.
+
+In: a :class:`~briefgen.ingest.Article` and the configuration. Out: its
+:class:`~briefgen.facts.Facts` (the facts contract).
+"""
+
+from __future__ import annotations
+
+from ..config import Config
+from ..errors import BriefgenError
+from ..facts import ArticleInfo, Facts, Reaction
+from ..geocode import Geocoder
+from ..ingest import Article
+from .actors import ActorRules
+from .lexicon import Lexicon
+from .nlp import detect_language, load_model
+from .places import PlaceRules
+from .speech import SpeechRules
+from .stakes import StakeRules
+
+
+class Extractor:
+    """Holds the models and lexicons; ``extract`` is called once per article."""
+
+    def __init__(self, config: Config, geocoder: Geocoder | None = None):
+        self.config = config
+        self.geocoder = geocoder or Geocoder(config.gazetteer)
+        self._lexicons: dict[str, Lexicon] = {}
+
+    def lexicon(self, lang: str) -> Lexicon:
+        if lang not in self._lexicons:
+            self._lexicons[lang] = Lexicon.load(lang, self.config.lexicons.get(lang))
+        return self._lexicons[lang]
+
+    def language_of(self, article: Article) -> str:
+        models = self.config.models
+        if article.language:
+            lang = article.language.lower()[:2]
+            if lang not in models:
+                raise BriefgenError(
+                    f"language {article.language!r} has no model in the configuration ({', '.join(models)})",
+                    article.path,
+                )
+            return lang
+        if self.config.language != "auto":
+            return self.config.language
+        return detect_language(article.body, list(models))
+
+    def extract(self, article: Article) -> Facts:
+        lang = self.language_of(article)
+        try:
+            nlp = load_model(self.config.models[lang], lang)
+        except BriefgenError as exc:
+            raise BriefgenError(exc.message, article.path) from None
+        run = _Run(article, nlp(article.body), lang, self.lexicon(lang), self.geocoder, self.config)
+        return run.facts()
+
+
+class _Run(ActorRules, PlaceRules, SpeechRules, StakeRules):
+    """One article: the steps in order (mentions -> actors -> roles -> reactions -> places -> stakes)."""
+
+    def facts(self) -> Facts:
+        mentions = self.mentions()
+        self.cluster(mentions)
+        self.find_roles()
+        reactions = self.reactions()
+        for r_entity, _ in reactions:
+            r_entity.acts = True
+        self.find_title_aliases()
+        actors = self.actors()
+        locations = self.locations()
+        names = {id(e): e.name for e in self.entities}
+        return Facts(
+            article=ArticleInfo(
+                id=self.article.id,
+                title=self.article.title,
+                date=self.article.date,
+                language=self.lang,
+                source=self.article.source,
+            ),
+            actors=actors,
+            locations=locations,
+            stakes=self.stakes(),
+            reactions=[
+                Reaction(speaker=names[id(e)], text=r.text, kind=r.kind, evidence=r.evidence)
+                for e, r in reactions
+                if any(a.name == names[id(e)] for a in actors)
+            ],
+        )

@@ -1,0 +1,359 @@
+"""Speech: who said, warned, called for or denied what, quoted or reported.
+
+In: the sentences, quotations and entities. Out: (speaker entity, :class:`~briefgen.facts.Reaction`)
+pairs: one per quoted span (``direct``) and one per reported clause of a speech verb
+(``indirect``), the speaker found through syntax, markers ("selon", "according to") and
+the last speaker for quotations that continue.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..facts import Reaction
+from ..text import fold
+from .reading import (
+    MIN_DIRECT_WORDS,
+    Entity,
+    Reading,
+    _covers,
+    _loose,
+)
+
+
+class SpeechRules(Reading):
+    """Reactions and their speakers."""
+
+    def speaker_of(self, verb, last: Entity | None) -> Entity | None:
+        """The entity that is the subject of a speech verb (or the last speaker for a pronoun)."""
+        subjects = [c for c in verb.children if (c.dep_.startswith("nsubj") or (
+            c.dep_ == "expl:subj" and fold(c.text).lstrip("-") in self.lex.pronouns)) and c.text != "-t"  # "a-t-il"
+            and c.pos_ not in ("AUX", "VERB")]  # "l'est de la Libye, a annoncé X": "est" is no subject
+        if not any(c.i < verb.i for c in subjects):
+            inverted = self.inverted_speaker(verb, last)
+            if inverted is not None:
+                return inverted
+        if not subjects:
+            # "a-t-elle ajouté", "a-t-il poursuivi": the clitic pronoun, however it was parsed
+            clitics = [t for t in self.doc[self.verb_group_start(verb).i:min(verb.i + 3, len(self.doc))]
+                       if t.text.startswith("-") and fold(t.text).lstrip("-") in self.lex.pronouns]
+            if clitics:
+                return last or self.antecedent(clitics[0].i)
+        if not subjects and verb.dep_ in ("conj", "xcomp") and verb.head.pos_ in ("VERB", "AUX"):
+            subjects = [c for c in verb.head.children if c.dep_.startswith("nsubj")]
+        found = [e for e in (self.subject_entity(subj, last) for subj in subjects) if e is not None]
+        if found:
+            return next((e for e in found if e.kind == "person"), found[0])
+        if not subjects:
+            # the parser lost the subject: take the actor named right before the verb group
+            first = verb
+            while first.i > 0 and self.doc[first.i - 1].pos_ in ("AUX", "ADV"):
+                first = self.doc[first.i - 1]  # "Claire Morel a aussitôt répondu"
+            if first.i > 0:
+                named = self.entity_in(first.i - 1, first.i, containing=True)
+                if named is not None:
+                    return named
+            # a parse gone astray ("X, impuissant, a de son côté dénoncé"): the nearest subject before
+            for tok in reversed(self.doc[self.sents[self.sent_of_token[verb.i]].start:first.i]):
+                if tok.dep_.startswith("nsubj") and not self.in_quote(tok.idx):
+                    entity = self.subject_entity(tok, last)
+                    if entity is not None:
+                        return entity
+        return None
+
+    def subject_entity(self, subj, last: Entity | None) -> Entity | None:
+        """The actor a subject phrase stands for: a name in it, a pronoun's or a noun's antecedent."""
+        named = self.entity_in(subj.i, subj.i + 1, containing=True)
+        if named is None and subj.is_title and subj.pos_ in ("PROPN", "NOUN"):
+            named = self.person_named(subj.text)  # a surname NER missed this time ("Rathke also asked")
+        if named is None and fold(subj.text).lstrip("-") in self.lex.pronouns:
+            return last or self.antecedent(subj.i)
+        verb = subj.head
+        if named is None and subj.pos_ == "PRON" and verb.dep_ in ("acl:relcl", "relcl") and verb.head.i < subj.i:
+            # "l'organisation islamique, qui affirme ...": the relative pronoun's noun speaks
+            noun = verb.head
+            return self.entity_in(noun.left_edge.i, noun.i + 1) or self.anaphor(noun, last)
+        # "An Chan-il, un transfuge devenu chercheur ..., avait déclaré": the subject is an
+        # apposition of the person named just before it
+        edge = subj.left_edge.i
+        if edge >= 2 and self.doc[edge - 1].text == "," and named is None:
+            before = self.entity_in(edge - 2, edge - 1, containing=True)
+            if before is not None and before.kind == "person":
+                return before
+        # a person in the subject phrase speaks ("le porte-parole du Kremlin, Dmitri Peskov")
+        entity = self.entity_in(subj.left_edge.i, subj.right_edge.i + 1, starting=True)
+        if entity is None or entity.kind != "person":
+            entity = named or entity
+        if entity is None:
+            entity = self.anaphor(subj, last)
+        return entity
+
+    def antecedent(self, tok_i: int, kind: str | None = None) -> Entity | None:
+        """The actor a pronoun or a bare noun refers back to: the latest one named in this
+        sentence or the one before, subjects first."""
+        sent = self.sent_of_token[tok_i]
+        best = None
+        for entity in self.entities:
+            if entity.kind == "place" or (kind is not None and entity.kind != kind):
+                continue
+            for m in entity.mentions:
+                if m.tok_end <= tok_i and m.sent >= sent - 1 and not self.in_quote(m.start, m.end):
+                    rank = (self.is_subject(m), m.tok_start)
+                    if best is None or rank > best[0]:
+                        best = (rank, entity)
+        return best[1] if best else None
+
+    def anaphor(self, tok, last: Entity | None = None) -> Entity | None:
+        """ "l'ONG", "l'organisation", "the group": a definite noun naming the kind of an actor
+        named before."""
+        kind = self.lex.anaphoric_nouns.get(fold(tok.lemma_)) or self.lex.anaphoric_nouns.get(fold(tok.text))
+        if kind is None or tok.pos_ != "NOUN":
+            return None
+        if not any(c.dep_ == "det" and fold(c.text).rstrip("'") in ("le", "la", "l", "les", "the") for c in tok.children):
+            return None
+        # the actor whose own name uses the noun ("l'ONG Human Rights Watch"), then the one
+        # named most, then the last speaker, then the latest named
+        noun = fold(tok.text)
+        kinds = ("organization", "group") if kind == "organization" else (kind,)
+        best = None
+        for entity in self.entities:
+            if entity.kind not in kinds:
+                continue
+            before = [m for m in entity.mentions if m.tok_end <= tok.i]
+            if not before:
+                continue
+            own = any(noun in fold(f).split() for f in entity.forms()) or any(
+                m.tok_start > 0 and fold(self.doc[m.tok_start - 1].text) == noun for m in entity.mentions)
+            rank = (own, len(entity.mentions), entity is last, max(m.tok_start for m in before))
+            if best is None or rank > best[0]:
+                best = (rank, entity)
+        return best[1] if best else None
+
+    def verb_group_start(self, verb):
+        """First token of the verb group: auxiliaries and clitics ("a-t-il", "le précise"),
+        not a subject pronoun ("qui affirme")."""
+        first = verb
+        while first.i > 0:
+            prev = self.doc[first.i - 1]
+            if prev.pos_ == "AUX" or (prev.pos_ == "PRON" and (not prev.dep_.startswith("nsubj") or prev.text.startswith("-"))):
+                first = prev
+            else:
+                break
+        return first
+
+    def inverted_speaker(self, verb, last: Entity | None = None) -> Entity | None:
+        """ "<words>, a déclaré X" / "<words>", said X" / "comme le précise X": the actor after the verb."""
+        first = self.verb_group_start(verb)
+        before = self.doc[first.i - 1] if first.i > 0 else None
+        if before is None or before.text not in (",", '"', "»", "”") and fold(before.text) not in self.lex.inversion_markers:
+            return None
+        after = [c for c in verb.children if c.dep_.startswith("nsubj") and c.i > verb.i]
+        if after:
+            entity = self.subject_entity(after[0], last)
+            if entity is not None:
+                return entity
+        # the subject phrase: up to the first stop, through an apposition naming a person
+        end = verb.i + 1
+        while end < min(verb.i + 14, len(self.doc)):
+            tok = self.doc[end]
+            if tok.text in (".", ":", ";", "«", "»", '"', "“", "”", "?", "!"):
+                break
+            if tok.text == "," and self.entity_in(end + 1, end + 2, containing=True) is None:
+                break
+            end += 1
+        entity = self.entity_in(verb.i + 1, end, containing=False)
+        if entity is None:
+            for tok in self.doc[verb.i + 1:end]:
+                entity = self.entity_in(tok.i, tok.i + 1, containing=True)
+                if entity is not None:
+                    break
+        return entity
+
+    def is_speech_verb(self, tok) -> bool:
+        if tok.pos_ not in ("VERB", "AUX") and not (tok.pos_ == "NOUN" and tok.dep_ == "ROOT"):
+            return False
+        lemma = fold(tok.lemma_)
+        if lemma in self.lex.speech_verbs or fold(tok.text) in self.lex.speech_verbs:
+            return True
+        if lemma == fold(tok.text) and lemma + "r" in self.lex.speech_verbs:
+            return True  # the lemmatizer left "estime" as is: "estimer"
+        if lemma in self.lex.clause_speech_verbs:  # "elle dévoile que ...", not "il a dévoilé son plan"
+            return any(c.dep_ == "ccomp" for c in tok.children)
+        # "met en cause", "a mis en garde": the words after the verb, adverbs skipped
+        for rest in self.lex.phrasal_speech_verbs.get(lemma, ()):
+            words = [fold(t.text) for t in self.doc[tok.i + 1: tok.i + 6] if t.pos_ != "ADV"]
+            if words[: len(rest)] == rest:
+                return True
+        return False
+
+    def reactions(self) -> list[tuple[Entity, Reaction]]:
+        out: list[tuple[Entity, Reaction]] = []
+        last: Entity | None = None
+        used_quotes: set[tuple[int, int]] = set()
+        for si, sent in enumerate(self.sents):
+            sent_quotes = [q for q in self.quotes if q[0] < sent.end_char and q[1] > sent.start_char]
+            verbs = [t for t in sent if self.is_speech_verb(t) and not self.in_quote(t.idx)]
+            speakers: list[tuple[int, Entity]] = []  # (verb token, speaker)
+            reported: list[tuple[int, int]] = []
+            for verb in verbs:
+                if any(a <= verb.idx < b for a, b in reported):
+                    continue  # "justifie X par le fait qu'elle considère Y": part of what is reported
+                speaker = self.speaker_of(verb, last)
+                if speaker is None:
+                    continue
+                speakers.append((verb.i, speaker))
+                content = self.reported_content(verb, sent)
+                if content:
+                    reported.append(content)
+                long_quotes = [q for q in sent_quotes if len(self.body[q[0]:q[1]].split()) >= MIN_DIRECT_WORDS]
+                inside = next((q for q in self.quotes if q[0] <= content[0] + 1 and content[0] <= q[1]), None) if content else None
+                if inside is not None:
+                    if inside[1] >= content[1] - 1 or len(self.body[inside[0]:inside[1]].split()) >= MIN_DIRECT_WORDS:
+                        content = None  # the words are a quotation: a direct reaction
+                    else:
+                        content = (inside[0] - 1, content[1])  # 's'est dit « préoccupé » par la situation
+                if content and long_quotes and not any(k.dep_ == "ccomp" and k.i > verb.i for k in verb.children) \
+                        and not any(q[0] <= content[0] <= q[1] for q in self.quotes):
+                    content = None  # '"…," X told a news conference': the quotation is what was said
+                if content and not any(_covers(q, content) for q in long_quotes):
+                    text = self.body[content[0]:content[1]].strip(" ,.;:")
+                    if len(text.split()) >= 3:
+                        out.append((speaker, Reaction("", text, "indirect", [self.evidence(si)])))
+                        # quoted fragments inside reported speech belong to it
+                        used_quotes.update(q for q in sent_quotes if content[0] <= q[0] and q[1] <= content[1])
+                last = speaker
+            # attribution markers: "selon Washington", "according to X"
+            marker_speaker = self.marker_speaker(sent)
+            if marker_speaker is not None and not verbs:
+                text = self.body[sent.start_char:sent.end_char]
+                text = re.sub(r",?\s*(selon|d'après|according to)\s+[^,.;]+[,.]?", " ", text, flags=re.I)
+                text = re.sub(r"\s+", " ", text).strip(" ,.;:")
+                for form in sorted(marker_speaker.forms(), key=len, reverse=True):
+                    if text.startswith(form + ","):
+                        text = text[len(form) + 1:].strip()  # "selon le chef …, Josep Borrell, …"
+                if not sent_quotes and len(text.split()) >= 4:
+                    out.append((marker_speaker, Reaction("", text, "indirect", [self.evidence(si)])))
+            for q in sent_quotes:
+                words = self.body[q[0]:q[1]].split()
+                if len(words) < MIN_DIRECT_WORDS or q in used_quotes:
+                    continue
+                who = self.nearest_speaker(q, speakers) or marker_speaker
+                # a quotation alone in its sentence: the speaker introduced just before or after
+                if who is None and not verbs and si > 0:
+                    who = self.quote_speaker_nearby(si - 1)
+                if who is None and not verbs and si + 1 < len(self.sents):
+                    who = self.quote_speaker_nearby(si + 1, after=True)
+                if who is None:
+                    continue
+                used_quotes.add(q)
+                text = self.body[q[0]:q[1]].strip()
+                ev = [self.evidence(i) for i in range(self.sent_at(q[0]), self.sent_at(q[1] - 1) + 1)]
+                out.append((who, Reaction("", text, "direct", ev)))
+                last = who
+        return out
+
+    def nearest_speaker(self, quote: tuple[int, int], speakers: list[tuple[int, Entity]]) -> Entity | None:
+        """The speaker of the speech verb closest to a quotation in its sentence."""
+        if not speakers:
+            return None
+        first = self.doc.char_span(quote[0], quote[1], alignment_mode="expand")
+        if first is None:
+            return speakers[-1][1]
+
+        def distance(verb_i: int) -> int:
+            return first.start - verb_i if verb_i < first.start else verb_i - first.end + 1
+
+        return min(speakers, key=lambda vs: distance(vs[0]))[1]
+
+    def quote_speaker_nearby(self, si: int, after: bool = False) -> Entity | None:
+        sent = self.sents[si]
+        for tok in sent:
+            if self.is_speech_verb(tok) and not self.in_quote(tok.idx):
+                if after and tok.i - sent.start > 4:
+                    return None
+                return self.speaker_of(tok, None)
+        return None
+
+    def marker_speaker(self, sent) -> Entity | None:
+        low = self.body[sent.start_char:sent.end_char]
+        for marker in self.lex.attribution_markers:
+            for m in re.finditer(r"(?<!\w)" + _loose(marker) + r"\s+", low, re.I):
+                start = sent.start_char + m.end()
+                tok = self.doc.char_span(start, start + 1, alignment_mode="expand")
+                if tok is None:
+                    continue
+                while tok.start + 1 < sent.end and self.doc[tok.start].pos_ == "DET":
+                    tok = self.doc[tok.start + 1:tok.start + 2]  # "according to the United Nations"
+                entity = self.entity_in(tok.start, tok.start + 1, containing=True)
+                if entity is None:
+                    # "according to civil protection chief X,": the name in the phrase, up to its comma
+                    end = tok.start
+                    while end < min(tok.start + 12, sent.end) and self.doc[end].text not in (".", ";", ":"):
+                        if self.doc[end].text == "," and self.entity_in(end + 1, end + 2, containing=True) is None:
+                            break  # a comma ends the phrase, unless a name follows it ("selon le chef …, Josep Borrell,")
+                        end += 1
+                    found = self.entity_in(tok.start, end, starting=True)
+                    said_by = any(fold(t.lemma_) in self.lex.source_nouns for t in self.doc[tok.start:tok.start + 3])
+                    entity = found if found is not None and (found.kind == "person" or said_by) else None
+                if entity is None:
+                    # "pour l'organisation", "selon l'ONG": a noun naming an actor named before
+                    head = next((t for t in self.doc[tok.start:tok.start + 3] if t.pos_ == "NOUN"), None)
+                    entity = self.anaphor(head) if head is not None else None
+                if entity is not None and entity.kind != "organization" or (
+                    entity is not None and not self.is_news_source(entity)
+                ):
+                    return entity
+        return None
+
+    def is_news_source(self, entity: Entity) -> bool:
+        return any(fold(f).split()[0] in ("agence", "agency", "afp", "reuters", "yonhap") for f in entity.forms())
+
+    def reported_content(self, verb, sent) -> tuple[int, int] | None:
+        """Character span of what a speech verb reports: its clause, or what precedes an inverted verb."""
+        doc = self.doc
+        kids = [
+            c for c in verb.children
+            if c.i > verb.i and c.dep_ in ("ccomp", "xcomp", "obj", "dobj", "advcl")
+            and not (doc[c.left_edge.i].pos_ == "ADP" and doc[c.left_edge.i].dep_ == "case")  # "avant la rencontre"
+        ]
+        first = self.verb_group_start(verb)
+        inverted = first.i - sent.start > 4 and doc[first.i - 1].text in (",", '"', "»", "”") and not any(
+            c.dep_.startswith("nsubj") and c.i < verb.i and c.pos_ not in ("AUX", "VERB")
+            for c in verb.children)  # "X, Y, s'est dit": not inverted
+        if kids and (not inverted or any(k.dep_ == "ccomp" for k in kids)):
+            c = next((k for k in kids if k.dep_ == "ccomp"), kids[0])
+            start_tok = c.left_edge
+            # skip the complementiser ("que", "that") and punctuation
+            while start_tok.i < c.right_edge.i and (start_tok.dep_ == "mark" or start_tok.is_punct):
+                start_tok = doc[start_tok.i + 1]
+            end_tok = c.right_edge
+            # another speech verb inside ("…, bien que, comme le rappelle X, « … »") reports its own words
+            other = next((t for t in doc[start_tok.i:end_tok.i + 1]
+                          if t.i != verb.i and self.is_speech_verb(t) and not self.in_quote(t.idx)), None)
+            if other is not None:
+                cut = self.verb_group_start(other).i - 1
+                while cut > start_tok.i and doc[cut].text != ",":
+                    cut -= 1
+                if cut > start_tok.i:
+                    end_tok = doc[cut - 1]
+            for extra in verb.children:
+                if extra.i > end_tok.i and extra.dep_ in ("obl", "obl:arg", "advcl", "conj", "ccomp", "xcomp", "obj") and extra.right_edge.i < sent.end:
+                    if any(self.is_speech_verb(t) and not self.in_quote(t.idx) for t in extra.subtree):
+                        break  # "a condamné X et estimé que ...": the other verb reports its own words
+                    if extra.dep_ in ("advcl", "conj") and any(c.dep_.startswith("nsubj") for c in extra.children):
+                        break  # "…, tandis que l'Égypte a dépêché …": another subject, another statement
+                    if not doc[extra.left_edge.i].is_punct:
+                        end_tok = extra.right_edge
+            return start_tok.idx, end_tok.idx + len(end_tok.text)
+        # inverted: "<content>, a-t-il ajouté." / "<content>, said X."
+        if first.i - sent.start > 4 and doc[first.i - 1].text == ",":
+            return sent.start_char, doc[first.i - 1].idx
+        # "<content>, she added.": the clause before the subject
+        before = [c for c in verb.children if c.i < verb.i and c.dep_ in ("ccomp", "parataxis")]
+        if before:
+            start_tok, end_tok = before[0].left_edge, before[0].right_edge
+            while end_tok.i > start_tok.i and end_tok.is_punct:
+                end_tok = doc[end_tok.i - 1]
+            if end_tok.i - start_tok.i >= 3:
+                return start_tok.idx, end_tok.idx + len(end_tok.text)
+        return None

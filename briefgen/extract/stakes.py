@@ -1,0 +1,57 @@
+"""Stakes: what is at stake, on the configured topic list.
+
+In: the sentences and the topic taxonomy of ``config.yaml``. Out: the contract's
+:class:`~briefgen.facts.Stake` list, each with its evidence sentence.
+"""
+
+from __future__ import annotations
+
+from ..facts import Stake
+from ..text import fold
+from .reading import (
+    Reading,
+)
+
+
+class StakeRules(Reading):
+    """Topics of the taxonomy found in the text."""
+
+    def stakes(self) -> list[Stake]:
+        """Topics whose terms occur in enough sentences. A term matches lemmas or words, a
+        one-word term never a verb ("Parti dimanche", but "the most persecuted groups"), nothing inside a body's name
+        ("Indonesian Navy"), and a longer term wins over the shorter ones it contains
+        ("crime de guerre" is legal, not military)."""
+        in_names = {i for e in self.entities if e.kind == "organization" for m in e.mentions
+                    for i in range(m.tok_start, m.tok_end)}
+        terms = {
+            topic_id: [fold(t).split() for t in topic.terms.get(self.lang, [])]
+            for topic_id, topic in self.config.topics.items()
+        }
+        hits: dict[str, list[int]] = {topic_id: [] for topic_id in terms}
+        for si, sent in enumerate(self.sents):
+            toks = [t for t in sent if not t.is_punct and t.i not in in_names]
+            lemmas = [fold(t.lemma_) for t in toks]
+            words = [fold(t.text) for t in toks]
+            found = []  # (start, end, topic)
+            for topic_id, topic_terms in terms.items():
+                for term in topic_terms:
+                    n = len(term)
+                    for k in range(len(toks) - n + 1):
+                        if n == 1 and toks[k].pos_ in ("VERB", "AUX") and toks[k].dep_ != "amod":
+                            continue
+                        if all(lemmas[k + j] == w or words[k + j] == w for j, w in enumerate(term)):
+                            found.append((k, k + n, topic_id))
+            for a, b, topic_id in found:
+                if not any(a2 <= a and b <= b2 and b2 - a2 > b - a for a2, b2, _ in found):
+                    if si not in hits[topic_id]:
+                        hits[topic_id].append(si)
+        out = []
+        title_words = " " + " ".join(fold(self.article.title or "").split()) + " "
+        for topic_id, topic in self.config.topics.items():
+            sents = hits[topic_id]
+            in_title = any(f" {' '.join(t)} " in title_words for t in terms[topic_id])
+            if len(sents) >= topic.min_sentences or (sents and in_title):
+                label = topic.label.get(self.lang) or next(iter(topic.label.values()), topic_id)
+                out.append(Stake(topic=topic_id, label=label, evidence=[self.evidence(i) for i in sents]))
+        out.sort(key=lambda s: -len(s.evidence))
+        return out
