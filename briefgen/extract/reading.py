@@ -97,6 +97,13 @@ class Reading:
                 return i
         return len(self.sents) - 1
 
+    def paragraph_start(self, char: int) -> int:
+        """Offset of the first character of the paragraph holding ``char`` (blank lines skipped)."""
+        start = self.body.rfind("\n", 0, max(char, 0)) + 1
+        while start > 0 and not self.body[start:char + 1].strip():  # a blank line: the paragraph before
+            start = self.body.rfind("\n", 0, start - 1) + 1
+        return start
+
     def in_quote(self, start: int, end: int | None = None) -> bool:
         end = start if end is None else end
         return any(q0 <= start and end <= q1 for q0, q1 in self.quotes)

@@ -24,6 +24,8 @@ from .reading import (
 class SpeechRules(Reading):
     """Reactions and their speakers."""
 
+    last_speech_at = -1  # token of the speech verb (or quotation) that named the last speaker
+
     def speaker_of(self, verb, last: Entity | None) -> Entity | None:
         """The entity that is the subject of a speech verb (or the last speaker for a pronoun)."""
         subjects = [c for c in verb.children if (c.dep_.startswith("nsubj") or (
@@ -38,7 +40,7 @@ class SpeechRules(Reading):
             clitics = [t for t in self.doc[self.verb_group_start(verb).i:min(verb.i + 3, len(self.doc))]
                        if t.text.startswith("-") and fold(t.text).lstrip("-") in self.lex.pronouns]
             if clitics:
-                return last or self.antecedent(clitics[0].i)
+                return self.pronoun_referent(clitics[0].i, last, inverted=clitics[0].i > verb.i - 3)
         if not subjects and verb.dep_ in ("conj", "xcomp") and verb.head.pos_ in ("VERB", "AUX"):
             subjects = [c for c in verb.head.children if c.dep_.startswith("nsubj")]
         found = [e for e in (self.subject_entity(subj, last) for subj in subjects) if e is not None]
@@ -67,7 +69,7 @@ class SpeechRules(Reading):
         if named is None and subj.is_title and subj.pos_ in ("PROPN", "NOUN"):
             named = self.person_named(subj.text)  # a surname NER missed this time ("Rathke also asked")
         if named is None and fold(subj.text).lstrip("-") in self.lex.pronouns:
-            return last or self.antecedent(subj.i)
+            return self.pronoun_referent(subj.i, last, inverted=subj.text.startswith("-") or subj.i > subj.head.i)
         verb = subj.head
         if named is None and subj.pos_ == "PRON" and verb.dep_ in ("acl:relcl", "relcl") and verb.head.i < subj.i:
             # "l'organisation islamique, qui affirme ...": the relative pronoun's noun speaks
@@ -102,6 +104,36 @@ class SpeechRules(Reading):
                     if best is None or rank > best[0]:
                         best = (rank, entity)
         return best[1] if best else None
+
+    def pronoun_referent(self, tok_i: int, last: Entity | None, inverted: bool = False) -> Entity | None:
+        """Whom "il", "elle", "-t-il", "he" stands for: the actor that is the subject of the
+        nearest clause before it when that clause comes after the last speech verb
+        ("X revient sur … « … », prévient-il": X, not the previous speaker); else the last
+        speaker; else the latest actor named. An inverted pronoun ("…, a-t-il ajouté") looks
+        before its sentence, whose words are what was said."""
+        before = self.sents[self.sent_of_token[tok_i]].start if inverted else tok_i
+        latest = self.latest_subject(before)
+        if latest is not None and (last is None or latest[0] > self.last_speech_at):
+            return latest[1]
+        return last or self.antecedent(tok_i)
+
+    def latest_subject(self, tok_i: int) -> tuple[int, Entity] | None:
+        """(token, actor) of the nearest subject before a token, outside quotations, in its
+        paragraph or the one before; None when that subject is a pronoun or names no actor."""
+        window = self.paragraph_start(self.paragraph_start(self.doc[tok_i].idx if tok_i < len(self.doc) else len(self.body)) - 1)
+        for tok in reversed(self.doc[:tok_i]):
+            if tok.idx < window:
+                return None
+            if not tok.dep_.startswith("nsubj") or self.in_quote(tok.idx) or tok.head.pos_ not in ("VERB", "AUX") \
+                    or tok.head.dep_ in ("acl:relcl", "relcl", "acl"):
+                continue  # only the subjects of main clauses
+            if tok.pos_ == "PRON":
+                if fold(tok.text) in self.lex.pronouns:
+                    return None  # "Il a dit … Il a ajouté": the same referent as the last speaker's
+                continue  # "qui", "que": a relative clause's subject
+            entity = self.subject_entity(tok, None)
+            return (tok.i, entity) if entity is not None else None
+        return None
 
     def anaphor(self, tok, last: Entity | None = None) -> Entity | None:
         """ "l'ONG", "l'organisation", "the group": a definite noun naming the kind of an actor
@@ -189,6 +221,7 @@ class SpeechRules(Reading):
     def reactions(self) -> list[tuple[Entity, Reaction]]:
         out: list[tuple[Entity, Reaction]] = []
         last: Entity | None = None
+        self.last_speech_at = -1  # token of the speech verb that named ``last``
         used_quotes: set[tuple[int, int]] = set()
         for si, sent in enumerate(self.sents):
             sent_quotes = [q for q in self.quotes if q[0] < sent.end_char and q[1] > sent.start_char]
@@ -221,7 +254,7 @@ class SpeechRules(Reading):
                         out.append((speaker, Reaction("", text, "indirect", [self.evidence(si)])))
                         # quoted fragments inside reported speech belong to it
                         used_quotes.update(q for q in sent_quotes if content[0] <= q[0] and q[1] <= content[1])
-                last = speaker
+                last, self.last_speech_at = speaker, verb.i
             # attribution markers: "selon Washington", "according to X"
             marker_speaker = self.marker_speaker(sent)
             if marker_speaker is not None and not verbs:
@@ -249,7 +282,7 @@ class SpeechRules(Reading):
                 text = self.body[q[0]:q[1]].strip()
                 ev = [self.evidence(i) for i in range(self.sent_at(q[0]), self.sent_at(q[1] - 1) + 1)]
                 out.append((who, Reaction("", text, "direct", ev)))
-                last = who
+                last, self.last_speech_at = who, self.doc.char_span(q[0], q[1], alignment_mode="expand").end
         return out
 
     def nearest_speaker(self, quote: tuple[int, int], speakers: list[tuple[int, Entity]]) -> Entity | None:

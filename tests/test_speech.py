@@ -1,0 +1,68 @@
+"""Speech rules (briefgen/extract/speech.py) on sentences written for these tests (fictional
+people, real spaCy models): who a pronoun stands for, quotations that continue a speaker,
+reported speech beyond "dire"."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO_CONFIG
+from briefgen.config import load_config
+from briefgen.extract import Extractor
+from briefgen.ingest import Article
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor(load_config(REPO_CONFIG))
+
+
+def facts_of(extractor: Extractor, body: str, language: str = "fr"):
+    return extractor.extract(Article(id="t", path=Path("t.txt"), body=body, language=language))
+
+
+def speakers_of(facts, words: str) -> list[str]:
+    return [r.speaker for r in facts.reactions if words in r.text]
+
+
+def test_inverted_pronoun_is_the_subject_named_since_the_last_speaker(extractor):
+    facts = facts_of(
+        extractor,
+        "« Nous ne céderons rien sur les retraites », a déclaré Paul Verdier, le chef du syndicat.\n\n"
+        "Dans son entretien, Hélène Marchal revient ensuite sur la réforme. « Le gouvernement devra "
+        "reculer avant la fin de l'année », prévient-elle.\n",
+    )
+    assert speakers_of(facts, "Nous ne céderons rien") == ["Paul Verdier"]
+    assert speakers_of(facts, "Le gouvernement devra reculer") == ["Hélène Marchal"]
+
+
+def test_inverted_pronoun_does_not_take_a_subject_of_the_words_reported(extractor):
+    facts = facts_of(
+        extractor,
+        "Marc Dutertre, un économiste qui conseille la banque, avait déclaré que la crise durerait.\n\n"
+        "La Norvège veut vendre plus de gaz à l'Allemagne, tandis que la Pologne cherche d'autres "
+        "fournisseurs, a-t-il ajouté.\n",
+    )
+    assert speakers_of(facts, "vendre plus de gaz") == ["Marc Dutertre"]
+
+
+def test_a_pronoun_after_the_same_pronoun_keeps_the_last_speaker(extractor):
+    facts = facts_of(
+        extractor,
+        "Jeanne Ferrand a affirmé que les négociations reprendraient lundi. Elle a ajouté que "
+        "l'accord serait signé avant l'été.\n",
+    )
+    assert speakers_of(facts, "l'accord serait signé") == ["Jeanne Ferrand"]
+
+
+def test_english_pronoun_after_a_new_subject(extractor):
+    facts = facts_of(
+        extractor,
+        "\"We will not sell the port,\" said Mayor Ted Harlan.\n\n"
+        "Later, Ruth Okafor returned to the dispute. \"The council has misled the voters for years,\" "
+        "she warned.\n",
+        language="en",
+    )
+    assert speakers_of(facts, "The council has misled the voters") == ["Ruth Okafor"]
