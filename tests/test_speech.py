@@ -66,3 +66,13 @@ def test_english_pronoun_after_a_new_subject(extractor):
         language="en",
     )
     assert speakers_of(facts, "The council has misled the voters") == ["Ruth Okafor"]
+
+
+def test_a_quotation_paragraph_without_a_verb_continues_the_last_speaker(extractor):
+    facts = facts_of(
+        extractor,
+        "La maire Claire Vasseur a annoncé que le marché couvert fermerait en mars.\n\n"
+        "« Les travaux dureront deux ans et les commerçants seront relogés sur la place. »\n\n"
+        "Les commerçants du quartier ont manifesté samedi devant la mairie.\n",
+    )
+    assert speakers_of(facts, "Les travaux dureront deux ans") == ["Claire Vasseur"]

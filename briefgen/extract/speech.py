@@ -276,6 +276,8 @@ class SpeechRules(Reading):
                     who = self.quote_speaker_nearby(si - 1)
                 if who is None and not verbs and si + 1 < len(self.sents):
                     who = self.quote_speaker_nearby(si + 1, after=True)
+                if who is None and not verbs:
+                    who = self.continued_speaker(q, last)
                 if who is None:
                     continue
                 used_quotes.add(q)
@@ -284,6 +286,14 @@ class SpeechRules(Reading):
                 out.append((who, Reaction("", text, "direct", ev)))
                 last, self.last_speech_at = who, self.doc.char_span(q[0], q[1], alignment_mode="expand").end
         return out
+
+    def continued_speaker(self, quote: tuple[int, int], last: Entity | None) -> Entity | None:
+        """A paragraph that opens with a quotation and has no speech verb goes on with the last
+        speaker, when that speaker was quoted or reported in the paragraph just before."""
+        if last is None or self.paragraph_start(quote[0]) < quote[0] - 1 or self.last_speech_at < 0:
+            return None
+        previous = self.paragraph_start(self.paragraph_start(quote[0]) - 1)
+        return last if self.doc[min(self.last_speech_at, len(self.doc) - 1)].idx >= previous else None
 
     def nearest_speaker(self, quote: tuple[int, int], speakers: list[tuple[int, Entity]]) -> Entity | None:
         """The speaker of the speech verb closest to a quotation in its sentence."""
