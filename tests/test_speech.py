@@ -71,7 +71,8 @@ def test_english_pronoun_after_a_new_subject(extractor):
 def test_a_quotation_paragraph_without_a_verb_continues_the_last_speaker(extractor):
     facts = facts_of(
         extractor,
-        "La maire Claire Vasseur a annoncé que le marché couvert fermerait en mars.\n\n"
+        "La maire Claire Vasseur a annoncé que le marché couvert fermerait en mars. Le chantier commencera "
+        "en avril.\n\n"
         "« Les travaux dureront deux ans et les commerçants seront relogés sur la place. »\n\n"
         "Les commerçants du quartier ont manifesté samedi devant la mairie.\n",
     )
