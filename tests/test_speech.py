@@ -77,3 +77,24 @@ def test_a_quotation_paragraph_without_a_verb_continues_the_last_speaker(extract
         "Les commerçants du quartier ont manifesté samedi devant la mairie.\n",
     )
     assert speakers_of(facts, "Les travaux dureront deux ans") == ["Claire Vasseur"]
+
+
+def test_a_name_ner_missed_is_an_actor_when_it_speaks(extractor):
+    facts = facts_of(
+        extractor,
+        "La note de la Belgique est passée de A1 à A3.\n\n"
+        "Fitchwell's explique que la dette publique du pays continuera de croître.\n",
+    )
+    names = {a.name for a in facts.actors}
+    assert speakers_of(facts, "la dette publique du pays continuera") == ["Fitchwell's"]
+    assert "Fitchwell's" in names
+    assert not any(a.name in ("M.", "Le gouvernement") for a in facts.actors)
+
+
+def test_a_relative_clause_speaks_for_the_body_named_before_it(extractor):
+    facts = facts_of(
+        extractor,
+        "La hausse des taux n'a pas été appréciée par la Banque centrale de Lisbonne qui regrette que la "
+        "décision ait été prise sans consultation.\n",
+    )
+    assert speakers_of(facts, "la décision ait été prise sans consultation") == ["Banque centrale de Lisbonne"]

@@ -62,6 +62,7 @@ class _Run(ActorRules, PlaceRules, SpeechRules, StakeRules):
     def facts(self) -> Facts:
         mentions = self.mentions()
         self.cluster(mentions)
+        self.find_missed_speakers()
         self.find_roles()
         reactions = self.reactions()
         for r_entity, _ in reactions:

@@ -191,6 +191,10 @@ class Reading:
         title, neither a body nor a place ("Ministry of Defence" as a whole stays a body)."""
         return fold(span.text) in self.lex.portfolios
 
+    def mention_of(self, span, label: str) -> Mention:
+        """A mention for a span of the doc."""
+        return Mention(span.text, span.start_char, span.end_char, label, self.sent_of_token[span.start], span.start, span.end)
+
     def _mention_at(self, start: int, end: int, label: str) -> Mention | None:
         span = self.doc.char_span(start, end, alignment_mode="expand")
         if span is None:

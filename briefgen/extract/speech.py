@@ -26,6 +26,50 @@ class SpeechRules(Reading):
 
     last_speech_at = -1  # token of the speech verb (or quotation) that named the last speaker
 
+    def find_missed_speakers(self) -> None:
+        """A capitalised name NER missed that is the subject of a speech verb ("Moody's explique
+        que …", "Kessler also said") is an actor: the person already named by that surname, else
+        an organisation; its other occurrences outside quotations join it."""
+        taken = {i for e in self.entities for m in e.mentions for i in range(m.tok_start, m.tok_end)}
+        for tok in self.doc:
+            if tok.i in taken or not self.could_be_missed_name(tok) or not self.is_speech_verb(tok.head):
+                continue
+            start = end = tok.i
+            while start > 0 and start - 1 not in taken and self.doc[start - 1].dep_ in ("flat", "flat:name", "compound") \
+                    and self.could_be_missed_name(self.doc[start - 1], inner=True):
+                start -= 1
+            end = tok.i + 1
+            span = self.doc[start:end]
+            person = self.person_named(span.text) if len(span) == 1 else None
+            if person is None and len(span) == 1 and self.by_form.get(("org", fold(span.text))) is None \
+                    and any(e.kind == "person" for e in self.entities if fold(span.text) in fold(" ".join(e.forms())).split()):
+                continue  # the given name of one of several persons: not a body
+            entity = person or self.add(("org", fold(span.text)), self.mention_of(span, "ORG"), kind="organization", acts=True)
+            if person is not None:
+                person.mentions.append(self.mention_of(span, "PER"))
+            for m in re.finditer(r"(?<!\w)" + _loose(span.text) + r"(?!\w)", self.body):
+                other = self.doc.char_span(m.start(), m.end(), alignment_mode="expand")
+                if other is not None and other.start != start and not (set(range(other.start, other.end)) & taken) \
+                        and not self.in_quote(m.start()):
+                    entity.mentions.append(self.mention_of(other, "ORG"))
+                    taken.update(range(other.start, other.end))
+            taken.update(range(start, end))
+
+    def could_be_missed_name(self, tok, inner: bool = False) -> bool:
+        """A capitalised word that is not a sentence-initial common word, a pronoun or a stop word."""
+        if not tok.text[:1].isupper() or self.in_quote(tok.idx):
+            return False
+        if tok.pos_ not in ("PROPN", "X", "NOUN") and not (tok.pos_ == "PRON" and not tok.is_stop):
+            return False  # a name the tagger calls a pronoun is no stop word: "Fitchwell's"
+        key = fold(tok.text)
+        if key in self.lex.stop_entities or key in self.lex.pronouns or tok.text.casefold() in self.lex.honorifics \
+                or key in self.lex.titles or key in self.lex.anaphoric_nouns or key in self.lex.government_nouns:
+            return False  # "M.", "Prime Minister", "L'ONG", "Le gouvernement"
+        if self.geo.lookup(tok.text, self.lang) is not None:
+            return False  # a place: the place rules decide whether it speaks for its country
+        first = tok.i == self.sents[self.sent_of_token[tok.i]].start
+        return inner or tok.dep_.startswith("nsubj") and not (first and tok.pos_ == "NOUN")
+
     def speaker_of(self, verb, last: Entity | None) -> Entity | None:
         """The entity that is the subject of a speech verb (or the last speaker for a pronoun)."""
         subjects = [c for c in verb.children if (c.dep_.startswith("nsubj") or (
@@ -74,7 +118,8 @@ class SpeechRules(Reading):
         if named is None and subj.pos_ == "PRON" and verb.dep_ in ("acl:relcl", "relcl") and verb.head.i < subj.i:
             # "l'organisation islamique, qui affirme ...": the relative pronoun's noun speaks
             noun = verb.head
-            return self.entity_in(noun.left_edge.i, noun.i + 1) or self.anaphor(noun, last)
+            return self.entity_in(noun.left_edge.i, noun.i + 1) or self.entity_in(noun.i, noun.i + 1, containing=True) \
+                or self.anaphor(noun, last)
         # "An Chan-il, un transfuge devenu chercheur ..., avait déclaré": the subject is an
         # apposition of the person named just before it
         edge = subj.left_edge.i
