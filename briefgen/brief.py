@@ -204,7 +204,9 @@ def same_person(a: Actor, b: Actor) -> bool:
 def lead_actors(article: Article, facts: Facts) -> list[Actor]:
     """The actors of the lead sentence, in the order it names them (by name or alias); then
     those whose evidence is the lead though no name of theirs is in it, most mentioned first.
-    A form inside a longer one of another actor ("Smith" in "Bob Smith") counts for the longer."""
+    A form inside a longer one of another actor ("Smith" in "Bob Smith") counts for the longer.
+    An actor the article names only once and never quotes comes after the lead's others: a
+    source or a setting ("according to the Daily Star"), not who the story is about."""
     span = lead_span(article)
     if span is None:
         return []
@@ -222,7 +224,14 @@ def lead_actors(article: Article, facts: Facts) -> list[Actor]:
     for i, actor in enumerate(facts.actors):
         if i not in first and any(_mostly_within(ev, span) for ev in actor.evidence):
             first[i] = len(text)
-    return [facts.actors[i] for i in sorted(first, key=lambda i: (first[i], -facts.actors[i].mentions))]
+    once = {i for i in first if not _recurs(facts.actors[i], facts)}
+    return [facts.actors[i] for i in sorted(first, key=lambda i: (i in once, first[i], -facts.actors[i].mentions))]
+
+
+def _recurs(actor: Actor, facts: Facts) -> bool:
+    """Is the actor named more than once (counting its twins under an initial), or quoted?"""
+    mentions = actor.mentions + sum(b.mentions for b in facts.actors if b is not actor and same_person(actor, b))
+    return mentions > 1 or any(r.speaker == actor.name for r in facts.reactions)
 
 
 def _mostly_within(ev: Evidence, span: tuple[int, int]) -> bool:

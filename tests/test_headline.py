@@ -17,7 +17,7 @@ import yaml
 from conftest import REPO_CONFIG
 from briefgen.brief import Brief, compose, lead_sentence
 from briefgen.config import load_config
-from briefgen.facts import Actor, ArticleInfo, Evidence, Facts, Location
+from briefgen.facts import Actor, ArticleInfo, Evidence, Facts, Location, Reaction
 from briefgen.ingest import Article
 from briefgen.render import LABELS, Renderer
 
@@ -107,6 +107,19 @@ def test_one_person_under_an_initial_is_listed_once(config):
     actors = [*fr_actors(), Actor(name="A. Ferreira", kind="person", mentions=5)]
     brief = brief_of(config, FR_BODY, actors, [PORTUGAL])
     assert [a.name for a in brief.primary] == ["Ana Ferreira", "Horizonte", "Rui Costa"]
+
+
+def test_an_actor_named_once_and_never_quoted_comes_after_the_lead_protagonists(config):
+    body = ("Selon le Diário de Valmora, Ana Ferreira a signé mardi un accord avec le groupe Horizonte.\n\n"
+            "Ana Ferreira a salué l'accord. Le groupe Horizonte n'a pas réagi.\n")
+    actors = [person(body, "Diário de Valmora", 1, kind="organization"), person(body, "Ana Ferreira", 2),
+              person(body, "Horizonte", 2, "groupe Horizonte", kind="organization")]
+    brief = brief_of(config, body, actors, [])
+    assert [a.name for a in brief.primary] == ["Ana Ferreira", "Horizonte", "Diário de Valmora"]
+    quoted = Reaction(speaker="Diário de Valmora", text="un accord", kind="indirect")
+    article = Article(id="t", path=Path("t.txt"), body=body, language="fr")
+    facts = Facts(ArticleInfo("t", None, None, "fr", None), actors, [], reactions=[quoted])
+    assert [a.name for a in compose(article, facts, config).primary][0] == "Diário de Valmora"
 
 
 def test_the_lead_does_not_end_at_an_honorific_or_an_initial():
@@ -280,4 +293,11 @@ def test_an_untitled_article_whose_event_place_is_astray_has_no_where(real, rend
     countries = article_countries(facts)
     assert brief.event is None or brief.event.country in countries
     assert all(named_in(a, brief.lead) for a in brief.primary[:2])
+    assert brief.primary[0].kind == "person"  # the lead reports what a man said, not where he said it
     assert brief.title.startswith(f"{brief.primary[0].name} et ")
+
+
+def test_the_news_agency_the_lead_cites_is_not_the_first_who(real):
+    """The lead cites an agency citing another; the first "who" is one the article quotes."""
+    _, facts, brief = real("07-north-korea-quasi-state-of-war.md")
+    assert brief.primary[0].name in {r.speaker for r in facts.reactions}
