@@ -10,8 +10,9 @@ every sentence of the bottom line is filled from the facts by a template
 
 from __future__ import annotations
 
+import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .config import TLP_LEVELS, Config
@@ -101,11 +102,12 @@ class Brief:
     title: str
     date_text: str | None
     lead: str | None
-    primary: list[Actor]
+    primary: list[Actor]  # "who": the lead's actors first, then the most mentioned
     actors: list[Actor]  # primary first
-    event: Location | None
+    event: Location | None  # "where": the event location, only when geocoded consistently
     event_country: str | None
-    locations: list[Location]
+    locations: list[Location]  # every place, the event first
+    mapped: list[Location]  # the places a locator map may show: the consistent ones
     stakes: list[StakeView]
     reactions: list[ReactionView]
     reactors: list[str]  # speakers, most statements first
@@ -123,23 +125,26 @@ def compose(article: Article, facts: Facts, config: Config, comment_html: str | 
     lang = facts.article.language if facts.article.language in MONTHS else "en"
     numbers = sentence_numbers or {}
     label = marking_of(article, config, marking)
-    primary = primary_actors(facts)
+    leading = lead_actors(article, facts)
+    primary = primary_actors(facts, first=leading)
     actors = primary + [a for a in facts.actors if a not in primary]
-    event = facts.event_location
+    countries = article_countries(facts)
+    event = consistent_event(facts, countries)
     return Brief(
         lang=lang,
         marking=Marking.of(label),
         organisation=config.brief.organisation,
         reference=reference(facts),
         dtg=date_time_group(facts.article.date),
-        title=article.title or compose_title(facts, lang),
+        title=article.title or compose_title(facts, lang, leading or primary, event),
         date_text=format_date(facts.article.date, lang),
         lead=lead_sentence(article),
         primary=primary,
         actors=actors,
         event=event,
         event_country=country_name(facts, event.country) if event and event.country and event.kind != "country" else None,
-        locations=sorted(facts.locations, key=lambda loc: not loc.event),
+        locations=sorted(facts.locations, key=lambda loc: loc is not event),
+        mapped=mapped_places(facts, countries, event),
         stakes=stake_views(article, facts.stakes, numbers),
         reactions=[reaction_view(facts, r) for r in facts.reactions],
         reactors=reactors(facts),
@@ -162,8 +167,10 @@ def within_marking(marking: str, limit: str, include_restricted: bool = False) -
     return include_restricted or TLP_LEVELS.index(marking) <= TLP_LEVELS.index(limit)
 
 
-def primary_actors(facts: Facts, n: int = 3) -> list[Actor]:
-    """The actors the article is about: people and bodies who speak or are named most."""
+def primary_actors(facts: Facts, n: int = 3, first: list[Actor] = ()) -> list[Actor]:
+    """The actors the article is about: ``first`` (the lead's actors, in order), then the
+    people and bodies who speak or are named most, countries only to fill the list.
+    The same person twice under an initial ("J. Doe", "John Doe") is listed once."""
     said = {}
     for r in facts.reactions:
         said[r.speaker] = said.get(r.speaker, 0) + 1
@@ -172,9 +179,108 @@ def primary_actors(facts: Facts, n: int = 3) -> list[Actor]:
         return (a.mentions + 2 * said.get(a.name, 0) + (2 if a.kind == "person" else 0), a.mentions)
 
     ranked = sorted((a for a in facts.actors if a.kind != "country"), key=score, reverse=True)
-    if len(ranked) < n:
-        ranked += sorted((a for a in facts.actors if a.kind == "country"), key=score, reverse=True)
-    return ranked[:n]
+    ranked += sorted((a for a in facts.actors if a.kind == "country"), key=score, reverse=True)
+    chosen: list[Actor] = []
+    for actor in [*first, *ranked]:
+        if len(chosen) == n:
+            break
+        if not any(actor is c or same_person(actor, c) for c in chosen):
+            chosen.append(actor)
+    return chosen
+
+
+def same_person(a: Actor, b: Actor) -> bool:
+    """Two person actors for one person: same surname, and one's first name is the other's
+    initial ("B. Smith" and "Bob Smith")."""
+    if a.kind != "person" or b.kind != "person":
+        return False
+    wa, wb = a.name.split(), b.name.split()
+    if len(wa) < 2 or len(wb) < 2 or wa[-1] != wb[-1] or wa[0] == wb[0]:
+        return False
+    short, full = sorted((wa[0], wb[0]), key=len)
+    return bool(re.fullmatch(r"\w\.", short)) and full.startswith(short[0])
+
+
+def lead_actors(article: Article, facts: Facts) -> list[Actor]:
+    """The actors of the lead sentence, in the order it names them (by name or alias); then
+    those whose evidence is the lead though no name of theirs is in it, most mentioned first.
+    A form inside a longer one of another actor ("Smith" in "Bob Smith") counts for the longer.
+    An actor the article names only once and never quotes comes after the lead's others: a
+    source or a setting ("according to the Daily Star"), not who the story is about."""
+    span = lead_span(article)
+    if span is None:
+        return []
+    text = _straight(article.body[span[0]:span[1]])
+    forms = [(_straight(form), i) for i, a in enumerate(facts.actors) for form in dict.fromkeys([a.name, *a.aliases])
+             if form.strip()]
+    forms.sort(key=lambda item: -len(item[0]))
+    claimed: list[tuple[int, int]] = []
+    first: dict[int, int] = {}
+    for form, i in forms:
+        for m in re.finditer(rf"(?<!\w){re.escape(form)}(?!\w)", text):
+            if not any(m.start() < e and s < m.end() for s, e in claimed):
+                claimed.append(m.span())
+                first[i] = min(first.get(i, m.start()), m.start())
+    for i, actor in enumerate(facts.actors):
+        if i not in first and any(_mostly_within(ev, span) for ev in actor.evidence):
+            first[i] = len(text)
+    once = {i for i in first if not _recurs(facts.actors[i], facts)}
+    return [facts.actors[i] for i in sorted(first, key=lambda i: (i in once, first[i], -facts.actors[i].mentions))]
+
+
+def _recurs(actor: Actor, facts: Facts) -> bool:
+    """Is the actor named more than once (counting its twins under an initial), or quoted?"""
+    mentions = actor.mentions + sum(b.mentions for b in facts.actors if b is not actor and same_person(actor, b))
+    return mentions > 1 or any(r.speaker == actor.name for r in facts.reactions)
+
+
+def _mostly_within(ev: Evidence, span: tuple[int, int]) -> bool:
+    """Does at least half of the evidence sentence lie in ``span``?"""
+    return min(ev.end, span[1]) - max(ev.start, span[0]) >= (ev.end - ev.start) / 2
+
+
+def article_countries(facts: Facts) -> set[str]:
+    """The ISO codes of the countries the article names: its country places and country actors."""
+    codes = {loc.country for loc in facts.locations if loc.kind == "country" and loc.country}
+    for actor in facts.actors:
+        if actor.kind == "country":
+            code = country_code([actor.name, *actor.aliases], facts.article.language)
+            if code:
+                codes.add(code)
+    return codes
+
+
+def country_code(names: list[str], lang: str) -> str | None:
+    """The ISO code of the first of ``names`` the geocoder knows as a country."""
+    for name in names:
+        place = _geocoder().lookup(name, lang)
+        if place is not None and place.kind == "country" and place.country:
+            return place.country
+    return None
+
+
+@functools.cache
+def _geocoder():
+    from .geocode import Geocoder
+
+    return Geocoder()
+
+
+def consistent(loc: Location, countries: set[str]) -> bool:
+    """Is the place geocoded consistently with the article: coordinates, in a country it names?"""
+    return loc.lat is not None and loc.lon is not None and loc.country in countries
+
+
+def consistent_event(facts: Facts, countries: set[str]) -> Location | None:
+    """The event location the brief shows as "where": the first one geocoded consistently."""
+    return next((loc for loc in facts.locations if loc.event and consistent(loc, countries)), None)
+
+
+def mapped_places(facts: Facts, countries: set[str], event: Location | None) -> list[Location]:
+    """The places a locator map may show: the consistent ones, marked as the event only if
+    ``event`` is theirs (an event location the brief does not show is a plain place)."""
+    return [loc if loc is event or not loc.event else replace(loc, event=False)
+            for loc in facts.locations if consistent(loc, countries)]
 
 
 def reactors(facts: Facts) -> list[str]:
@@ -231,26 +337,59 @@ def reliability_grade(article: Article, config: Config) -> str | None:
     return None
 
 
-def lead_sentence(article: Article) -> str | None:
-    """The article's first sentence, without a dateline ("4 juillet 2012. - ")."""
-    first = next((p for p in article.paragraphs if len(p.split()) > 6), None)
+_DATELINE = re.compile(r"\s*\d{1,2}\s+\w+\s+\d{4}\s*\.?\s*[-–—]\s*")
+_SENTENCE_END = re.compile(r"[.!?](?=\s+[«\"A-ZÀ-Ý]|\s*$)")
+# a full stop after an initial or an honorific ends no sentence ("M. Dupont", "Dr. Smith")
+_NO_END = re.compile(r"(?:^|[\s(.'’-])(?:[A-ZÀ-Ý]|Mr|Mrs|Ms|Dr|St|Jr|Sr|Mme|Mlle|Mgr|Me|Pr|Prof|Gen|Col|Lt|Sgt|Gov|Sen|Rep)\.$")
+
+
+def lead_span(article: Article) -> tuple[int, int] | None:
+    """Where the article's first sentence lies in the body: the first paragraph of more than
+    six words, from after its dateline ("4 juillet 2012. - ") to its first sentence end."""
+    body = article.body
+    first = next((m for m in re.finditer(r"[^\n](?:.|\n(?!\n))*", body) if len(m.group().split()) > 6), None)
     if first is None:
         return None
-    text = re.sub(r"^\s*\d{1,2}\s+\w+\s+\d{4}\s*\.?\s*[-–—]\s*", "", first.strip())
-    match = re.match(r"(.+?[.!?])(?:\s+[«\"A-ZÀ-Ý]|\s*$)", text, re.S)
-    sentence = match.group(1) if match else text
-    return _clean(sentence)
+    dateline = _DATELINE.match(first.group())
+    start = first.start() + (dateline.end() if dateline else 0)
+    for end in _SENTENCE_END.finditer(body, start, first.end()):
+        if not _NO_END.search(body[start:end.end()]):
+            return start, end.end()
+    return start, first.end()
 
 
-def compose_title(facts: Facts, lang: str = "fr") -> str:
-    """A title from the facts when the article has none: main actors and the event location."""
-    people = [a.name for a in primary_actors(facts, 2)]
-    where = facts.event_location
-    if not people:
-        people = [a.name for a in facts.actors[:2]] or [facts.article.id]
+def lead_sentence(article: Article) -> str | None:
+    """The article's first sentence, without a dateline."""
+    span = lead_span(article)
+    return _clean(article.body[span[0]:span[1]]) if span else None
+
+
+def compose_title(facts: Facts, lang: str = "fr", actors: list[Actor] | None = None,
+                  where: Location | None = None) -> str:
+    """A title when the article has none, in its language: two main ``actors`` (the lead's,
+    else the most mentioned) and ``where`` with its country ("A et B — Ville (Pays)").
+    A country actor that ``where`` already names (itself, or its country) is left to the place."""
+
+    def own(group: list[Actor]) -> list[str]:
+        return [a.name for a in group if not (where and _names_place(a, where, facts))][:2]
+
+    names = own(actors or []) or own(primary_actors(facts))
     joiner = " et " if lang == "fr" else " and "
-    lead = joiner.join(people)
-    return f"{lead} — {where.name}" if where else lead
+    who = joiner.join(names)
+    if where is None:
+        return who or facts.article.id
+    place = where.name
+    if where.kind != "country" and where.country:
+        place += f" ({country_name(facts, where.country)})"
+    return f"{who} — {place}" if who else place
+
+
+def _names_place(actor: Actor, where: Location, facts: Facts) -> bool:
+    """Is ``actor`` a country that ``where`` names: the place itself or its country?"""
+    if actor.kind != "country":
+        return False
+    return actor.name in (where.name, *where.aliases) or country_code([actor.name, *actor.aliases],
+                                                                       facts.article.language) == where.country
 
 
 def reference(facts: Facts) -> str:
@@ -295,6 +434,11 @@ def country_name(facts: Facts, code: str) -> str:
 
     found = pycountry.countries.get(alpha_2=code)
     return getattr(found, "common_name", None) or (found.name if found else code)
+
+
+def _straight(text: str) -> str:
+    """The text with typographic apostrophes made straight (same length, so same offsets)."""
+    return text.replace("\u2019", "'")
 
 
 def _clean(text: str) -> str:

@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Callable
 
 from .atomic import atomic_write
-from .brief import Brief, Marking, compose, format_date, marking_of, primary_actors, within_marking
+from .brief import Brief, Marking, compose, format_date, marking_of, within_marking
 from .config import TLP_LEVELS, Config
 from .errors import BriefgenError
 from .facts import Actor, Facts
@@ -358,8 +358,8 @@ def same_event(a: DigestBrief, b: DigestBrief, days: int = SAME_EVENT_DAYS) -> b
         return False
     if ea.country and eb.country and ea.country != eb.country:
         return False
-    actors_a = set().union(*(_forms(x) for x in primary_actors(a.facts))) if a.facts.actors else set()
-    actors_b = set().union(*(_forms(x) for x in primary_actors(b.facts))) if b.facts.actors else set()
+    actors_a = set().union(*(_forms(x) for x in a.brief.primary))
+    actors_b = set().union(*(_forms(x) for x in b.brief.primary))
     if not actors_a & actors_b:
         return False
     da, db = date_bounds(a.date), date_bounds(b.date)

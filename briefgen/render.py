@@ -99,7 +99,7 @@ class Renderer:
         brief = compose(article, facts, self.config, marking=getattr(overrides, "marking", None), sentence_numbers=numbers)
         brief.lang = lang
         brief.comment_html = self.comment_html(article, overrides)
-        brief.map_svg, attribution = self.map(facts, lang)
+        brief.map_svg, attribution = self.map(brief, lang)
         brief.timeline = self.timeline(article, facts, lang)
         css = self.env.loader.get_source(self.env, "brief.css")[0]
         return {
@@ -128,12 +128,13 @@ class Renderer:
         return render_markdown(comment.markdown) if comment is not None else None
 
     @staticmethod
-    def map(facts: Facts, lang: str) -> tuple[str | None, str]:
+    def map(brief, lang: str) -> tuple[str | None, str]:
+        """The locator map of the brief's consistently geocoded places (none without any)."""
         from .locator_map import ATTRIBUTION, locator_map
 
-        if not facts.locations:
+        if not brief.mapped:
             return None, ATTRIBUTION
-        return locator_map(map_places(facts), lang=lang), ATTRIBUTION
+        return locator_map(map_places(brief.mapped, brief.event), lang=lang), ATTRIBUTION
 
     @staticmethod
     def timeline(article: Article, facts: Facts, lang: str) -> list["TimelineItem"]:
@@ -226,14 +227,13 @@ class TimelineItem:
     sentences: list[Evidence]  # every sentence that gives it
 
 
-def map_places(facts: Facts, reach: float = 30.0) -> list:
-    """The places a locator map shows: the event's region (places within ``reach`` degrees of
-    it), so that one far-away capital does not zoom the map out to half the world."""
-    event = facts.event_location
+def map_places(places: list, event=None, reach: float = 30.0) -> list:
+    """The ``places`` a locator map shows: the ``event``'s region (places within ``reach``
+    degrees of it), so that one far-away capital does not zoom the map out to half the world."""
     if event is None or event.lat is None or event.lon is None:
-        return facts.locations
+        return places
     near = []
-    for loc in facts.locations:
+    for loc in places:
         if loc.lat is None or loc.lon is None or loc is event:
             near.append(loc)
             continue

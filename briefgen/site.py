@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Callable
 
 from .atomic import atomic_write
-from .brief import compose, marking_of, primary_actors, within_marking
+from .brief import compose, marking_of, within_marking
 from .config import Config
 from .errors import BriefgenError
 from .facts import Actor, Facts, Location
@@ -245,7 +245,7 @@ def collect(pipeline: Pipeline, report: SiteReport, progress) -> list[Entry]:
         entries.append(Entry(
             article=article, facts=facts, overrides=overrides, marking=marking,
             url=f"briefs/{article.id}/", week=week_of(article.date), title=brief.title,
-            summary=one_line(brief), primary=[a.name for a in primary_actors(facts)],
+            summary=one_line(brief), primary=[a.name for a in brief.primary],
         ))
         progress(f"[{n:>{width}}/{len(paths)}] {article.id}")
     return entries
