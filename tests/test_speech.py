@@ -98,3 +98,32 @@ def test_a_relative_clause_speaks_for_the_body_named_before_it(extractor):
         "décision ait été prise sans consultation.\n",
     )
     assert speakers_of(facts, "la décision ait été prise sans consultation") == ["Banque centrale de Lisbonne"]
+
+
+def test_the_latter_is_the_actor_named_last(extractor):
+    facts = facts_of(
+        extractor,
+        "Le syndicat Force Nouvelle a signé un accord avec l'entreprise Verlac. Ces derniers affirment "
+        "que les salaires augmenteront de trois pour cent.\n",
+    )
+    speakers = speakers_of(facts, "les salaires augmenteront")
+    assert len(speakers) == 1 and "Verlac" in speakers[0]
+
+
+def test_the_party_speaks_for_the_party_named_before(extractor):
+    facts = facts_of(
+        extractor,
+        "Le Mouvement démocrate a quitté la coalition mardi. Le parti a estimé que la réforme des "
+        "retraites trahissait ses électeurs.\n",
+    )
+    assert speakers_of(facts, "la réforme des retraites trahissait") == ["Mouvement démocrate"]
+
+
+def test_a_role_after_a_name_stops_at_the_sentence_end(extractor):
+    facts = facts_of(
+        extractor,
+        "« Nous voterons contre ce budget » déclare à la radio Luc Barrière, le porte-parole du groupe. "
+        "« Le ministre a promis des économies sans les chiffrer » a-t-il ajouté.\n",
+    )
+    barriere = next(a for a in facts.actors if a.name == "Luc Barrière")
+    assert barriere.role == "porte-parole du groupe"

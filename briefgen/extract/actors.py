@@ -410,7 +410,8 @@ class ActorRules(Reading):
         match = re.match(r"\s*,\s*([^,;:()]+)", right)
         if match:
             # "un transfuge devenu chercheur qui dirige ...": the role stops at a relative clause
-            segment = re.split(r"\s(?:qui|que|dont|who|which|that|whose)\s", match.group(1).strip())[0].strip(" .!?")
+            segment = re.split(r"\s(?:qui|que|dont|who|which|that|whose)\s", match.group(1).strip())[0]
+            segment = re.split(r"[.!?](?:\s|$)|[«»\"“”]", segment)[0].strip(" .!?")  # never past the sentence or into a quote
             title = self.title_at(segment)
             if title or re.match(r"(un|une|the|a|an)\s", segment, re.I) and any(
                 f" {t} " in f" {fold(segment)} " for t in self.lex.titles

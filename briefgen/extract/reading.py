@@ -148,10 +148,11 @@ class Reading:
                     label = "PER"  # the repair already cut the title off
             taken.update(range(span.start, span.end))
             prev = out[-1] if out else None
-            if (prev is not None and prev.label in PERSON_LABELS and label in PERSON_LABELS
+            if (prev is not None and (prev.label in PERSON_LABELS and label in PERSON_LABELS
+                                      or prev.label in ORG_LABELS and label in ORG_LABELS)
                     and prev.tok_end == span.start and not self.doc[span.start - 1].whitespace_ == ""
                     and self.body[prev.end:span.start_char].strip() == ""):
-                # "Hassan Sheikh" + "Mohamud": one name that NER cut in two
+                # "Hassan Sheikh" + "Mohamud", "Europe Écologie" + "Les Verts": one name that NER cut in two
                 joined = self.doc[prev.tok_start:span.end]
                 out[-1] = Mention(joined.text, joined.start_char, joined.end_char, prev.label, prev.sent,
                                   prev.tok_start, span.end)

@@ -114,6 +114,8 @@ class SpeechRules(Reading):
             named = self.person_named(subj.text)  # a surname NER missed this time ("Rathke also asked")
         if named is None and fold(subj.text).lstrip("-") in self.lex.pronouns:
             return self.pronoun_referent(subj.i, last, inverted=subj.text.startswith("-") or subj.i > subj.head.i)
+        if named is None and fold(self.doc[subj.left_edge.i:subj.i + 1].text) in self.lex.latter_words:
+            return self.latest_named(subj.left_edge.i)
         verb = subj.head
         if named is None and subj.pos_ == "PRON" and verb.dep_ in ("acl:relcl", "relcl") and verb.head.i < subj.i:
             # "l'organisation islamique, qui affirme ...": the relative pronoun's noun speaks
@@ -180,12 +182,24 @@ class SpeechRules(Reading):
             return (tok.i, entity) if entity is not None else None
         return None
 
+    def latest_named(self, tok_i: int) -> Entity | None:
+        """The actor whose mention ends nearest before a token, outside quotations ("ces derniers")."""
+        best = None
+        for entity in self.entities:
+            for m in entity.mentions:
+                if entity.kind != "place" and m.tok_end <= tok_i and not self.in_quote(m.start, m.end) \
+                        and (best is None or m.tok_end > best[0]):
+                    best = (m.tok_end, entity)
+        return best[1] if best else None
+
     def anaphor(self, tok, last: Entity | None = None) -> Entity | None:
         """ "l'ONG", "l'organisation", "the group": a definite noun naming the kind of an actor
         named before."""
         kind = self.lex.anaphoric_nouns.get(fold(tok.lemma_)) or self.lex.anaphoric_nouns.get(fold(tok.text))
-        if kind is None or tok.pos_ != "NOUN":
-            return None
+        if kind is None or not (tok.pos_ == "NOUN" or tok.pos_ == "PROPN" and tok.is_lower):
+            return None  # "l'ONG", and "le parti" even when tagged as a name
+        if any(c.dep_ == "compound" and c.pos_ == "PROPN" and c.i < tok.i for c in tok.children):
+            return None  # "the Harbour party": a name NER missed, not a word for one named before
         if not any(c.dep_ == "det" and fold(c.text).rstrip("'") in ("le", "la", "l", "les", "the") for c in tok.children):
             return None
         # the actor whose own name uses the noun ("l'ONG Human Rights Watch"), then the one
