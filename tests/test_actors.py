@@ -26,3 +26,30 @@ def test_a_body_name_ner_cut_in_two_is_one_actor(extractor):
     names = [a.name for a in facts.actors]
     assert "Europe Solidaire Les Verts" in names
     assert "Les Verts" not in names and "Europe Solidaire" not in names
+
+
+def speakers_of(facts, words: str) -> list[str]:
+    return [r.speaker for r in facts.reactions if words in r.text]
+
+
+def test_unnamed_officials_with_a_nationality_speak_for_their_country(extractor):
+    facts = facts_of(
+        extractor,
+        "Des responsables norvégiens ont affirmé que le gazoduc serait réparé avant l'hiver.\n",
+    )
+    assert speakers_of(facts, "le gazoduc serait réparé") == ["Norvège"]
+    facts = facts_of(
+        extractor,
+        "Chilean officials said the copper mine would reopen next month.\n",
+        language="en",
+    )
+    assert speakers_of(facts, "the copper mine would reopen") == ["Chile"]
+
+
+def test_the_government_alone_speaks_for_the_article_s_main_country(extractor):
+    facts = facts_of(
+        extractor,
+        "Le Portugal a fermé ses frontières mardi. Le Portugal a aussi suspendu les vols vers l'Espagne.\n\n"
+        "Le gouvernement a déclaré que la mesure durerait deux semaines.\n",
+    )
+    assert speakers_of(facts, "la mesure durerait deux semaines") == ["Portugal"]

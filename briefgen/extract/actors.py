@@ -193,31 +193,57 @@ class ActorRules(Reading):
             taken.update(range(start, end))
 
     def find_governments(self) -> None:
-        """ "le gouvernement malien", "Thailand's foreign minister": the country speaks and acts."""
+        """ "le gouvernement malien", "Thailand's foreign minister", "des responsables américains",
+        "Egyptian officials": the country speaks and acts. "Acme officials" speak for the body
+        Acme; "le gouvernement" or "the authorities" alone, as a subject, for the article's
+        one main country."""
         for tok in self.doc:
-            if tok.pos_ != "NOUN" or fold(tok.lemma_) not in self.lex.government_nouns or self.in_quote(tok.idx):
+            lemma = fold(tok.lemma_)
+            official = lemma in self.lex.official_nouns or fold(tok.text) in self.lex.official_nouns
+            if tok.pos_ != "NOUN" or not (official or lemma in self.lex.government_nouns) or self.in_quote(tok.idx):
                 continue
-            code = None
-            start, end = tok.i, tok.i + 1
-            for child in tok.children:
-                # "le gouvernement malien", "the Saudi foreign ministry"
-                if child.dep_ in ("amod", "compound", "nmod") and child.pos_ in ("ADJ", "PROPN"):
-                    code = self.geo.country_of_adjective(child.text, self.lang)
-                    if code:
-                        start, end = min(start, child.i), max(end, child.i + 1)
-                        break
-            if code is None and self.lang == "en":
-                # "Thailand's foreign minister"
-                for child in tok.children:
-                    if child.dep_ == "poss":
-                        place = self.geo.lookup(child.text, self.lang)
-                        if place is not None and place.kind == "country":
-                            code, start = place.country, child.i
+            code, start, end = self.nationality_of(tok)
+            if code is None and official:
+                names = [c for c in tok.children if c.dep_ in ("compound", "nmod") and c.pos_ == "PROPN"]
+                body = self.entity_in(names[0].i, names[0].i + 1, containing=True) if names else None
+                if body is not None and body.kind == "organization":
+                    body.mentions.append(self.mention_of(self.doc[min(c.i for c in names):tok.i + 1], "ORG"))
+                    continue
+            if code is None and not official and tok.dep_.startswith("nsubj") and self.is_bare_definite(tok):
+                code = self.main_country()
             if code is None:
                 continue
-            span = self.doc[start:end]
-            m = Mention(span.text, span.start_char, span.end_char, "ORG", self.sent_of_token[start], start, end)
-            self.add(("country", code), m, kind="country", country=code, acts=True)
+            self.add(("country", code), self.mention_of(self.doc[start:end], "ORG"), kind="country", country=code, acts=True)
+
+    def nationality_of(self, tok) -> tuple[str | None, int, int]:
+        """The country a nationality adjective or an English possessive gives a noun ("le
+        gouvernement malien", "the Saudi foreign ministry", "Thailand's foreign minister"),
+        with the span of noun and modifier."""
+        for child in tok.children:
+            if child.dep_ in ("amod", "compound", "nmod") and child.pos_ in ("ADJ", "PROPN"):
+                code = self.geo.country_of_adjective(child.text, self.lang)
+                if code:
+                    return code, min(tok.i, child.i), max(tok.i, child.i) + 1
+        if self.lang == "en":
+            for child in tok.children:
+                if child.dep_ == "poss":
+                    place = self.geo.lookup(child.text, self.lang)
+                    if place is not None and place.kind == "country":
+                        return place.country, child.i, tok.i + 1
+        return None, tok.i, tok.i + 1
+
+    def is_bare_definite(self, tok) -> bool:
+        """ "le gouvernement", "the authorities": a definite article, no name or complement saying whose."""
+        definite = any(c.dep_ == "det" and fold(c.text).rstrip("'") in ("le", "la", "l", "les", "the") for c in tok.children)
+        return definite and not any(c.dep_ in ("nmod", "compound", "amod", "poss", "appos", "flat", "flat:name")
+                                    and c.pos_ in ("PROPN", "ADJ", "NOUN") for c in tok.children)
+
+    def main_country(self) -> str | None:
+        """The country mentioned most, when one is mentioned more than any other."""
+        counts = sorted(((len(e.mentions), e.country) for e in self.entities if e.kind == "country" and e.country), reverse=True)
+        if not counts or (len(counts) > 1 and counts[0][0] == counts[1][0]):
+            return None
+        return counts[0][1]
 
     def merge_organizations(self) -> None:
         """One organisation per real body: acronyms ("HRW"), short forms and typos join the full name,

@@ -42,6 +42,7 @@ class Lexicon:
     agency_nouns: dict[str, str] = field(default_factory=dict)
     agency_domains: set[str] = field(default_factory=set)
     latter_words: set[str] = field(default_factory=set)
+    official_nouns: set[str] = field(default_factory=set)
 
     @functools.cached_property
     def phrasal_speech_verbs(self) -> dict[str, list[list[str]]]:
