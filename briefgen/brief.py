@@ -18,6 +18,7 @@ from typing import Any
 from .config import TLP_LEVELS, Config
 from .facts import Actor, Evidence, Facts, Location, Reaction, Stake
 from .ingest import Article
+from .text import dateline_end
 
 # FIRST TLP 2.0 (https://www.first.org/tlp/): label colour on a black background
 TLP_COLOURS = {
@@ -337,7 +338,6 @@ def reliability_grade(article: Article, config: Config) -> str | None:
     return None
 
 
-_DATELINE = re.compile(r"\s*\d{1,2}\s+\w+\s+\d{4}\s*\.?\s*[-–—]\s*")
 _SENTENCE_END = re.compile(r"[.!?](?=\s+[«\"A-ZÀ-Ý]|\s*$)")
 # a full stop after an initial or an honorific ends no sentence ("M. Dupont", "Dr. Smith")
 _NO_END = re.compile(r"(?:^|[\s(.'’-])(?:[A-ZÀ-Ý]|Mr|Mrs|Ms|Dr|St|Jr|Sr|Mme|Mlle|Mgr|Me|Pr|Prof|Gen|Col|Lt|Sgt|Gov|Sen|Rep)\.$")
@@ -350,8 +350,7 @@ def lead_span(article: Article) -> tuple[int, int] | None:
     first = next((m for m in re.finditer(r"[^\n](?:.|\n(?!\n))*", body) if len(m.group().split()) > 6), None)
     if first is None:
         return None
-    dateline = _DATELINE.match(first.group())
-    start = first.start() + (dateline.end() if dateline else 0)
+    start = first.start() + dateline_end(first.group())
     for end in _SENTENCE_END.finditer(body, start, first.end()):
         if not _NO_END.search(body[start:end.end()]):
             return start, end.end()

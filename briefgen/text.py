@@ -15,3 +15,19 @@ def strip_accents(text: str) -> str:
 def fold(text: str) -> str:
     """Case-, accent- and punctuation-insensitive key: "Kim Jong-un" -> "kim jong un"."""
     return _PUNCT.sub(" ", strip_accents(text).casefold()).strip()
+
+
+# a dateline opening a story: "4 juillet 2012. - ", "Monday, May 18, 2015 - ",
+# "PARIS, 21 juin (Reuters) - ", "WASHINGTON (AP) — "
+_DATELINE = re.compile(
+    r"\s*(?:[^\W\d][^\n.!?;:]{0,40}?,\s*)?(?:[^\W\d]+,?\s+)?"
+    r"(?:\d{1,2}(?:er)?\s+[^\W\d]+\.?|[^\W\d]+\.?\s+\d{1,2}(?:st|nd|rd|th)?)(?:,?\s+\d{4})?\s*"
+    r"(?:\([^()\n]{1,30}\)\s*)?\.?\s*[-–—]+\s*"
+    r"|\s*[A-ZÀ-Ý][A-ZÀ-Ý'’ .-]{2,40}(?:\([^()\n]{1,30}\)\s*)?[-–—]+\s+"
+)
+
+
+def dateline_end(text: str) -> int:
+    """Where the story starts after an opening dateline (0 when there is none)."""
+    m = _DATELINE.match(text)
+    return m.end() if m else 0

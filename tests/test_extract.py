@@ -777,3 +777,17 @@ def test_selon_un_communique_du_ministere_and_a_newspaper_keeps_its_article(extr
     )
     said(facts, "ministère de la Défense", kind="indirect", words=["trois soldats ont été blessés"])
     assert actor(facts, "Le Monde").kind == "organization"
+
+
+@pytest.mark.parametrize("text, story", [
+    ("4 juillet 2031. - Le gouvernement a démissionné.", "Le gouvernement"),
+    ("Monday, May 18, 2031 - Over 900 people", "Over 900"),
+    ("LYON, 12 mars (Reuters) - Les prix", "Les prix"),
+    ("WASHINGTON (AP) — The Senate", "The Senate"),
+    ("Le 21 juin, le président a dit - oui", "Le 21 juin"),
+    ("Jean-Marie Dupré - ancien maire", "Jean-Marie"),
+])
+def test_dateline_end(text, story):
+    from briefgen.text import dateline_end
+
+    assert text[dateline_end(text):].startswith(story)

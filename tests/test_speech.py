@@ -127,3 +127,14 @@ def test_a_role_after_a_name_stops_at_the_sentence_end(extractor):
     )
     barriere = next(a for a in facts.actors if a.name == "Luc Barrière")
     assert barriere.role == "porte-parole du groupe"
+
+
+@pytest.mark.parametrize("dateline", ["12 mars 2031. - ", "LYON, 12 mars (AFP) - ", "LYON (AFP) — "])
+def test_a_dateline_never_leaks_into_reactions_or_evidence(extractor, dateline):
+    body = (f"{dateline}La hausse des loyers touchera d'abord les étudiants, a estimé la maire Agnès Ravel.\n\n"
+            "Selon Agnès Ravel, les prix des logements étudiants ont doublé en dix ans.\n")
+    facts = facts_of(extractor, body)
+    texts = [r.text for r in facts.reactions]
+    assert any(t.startswith("La hausse des loyers touchera") for t in texts), texts
+    starts = [body[e.start:e.end] for r in facts.reactions for e in r.evidence]
+    assert all(not s.startswith(dateline.strip()[:4]) for s in starts), starts

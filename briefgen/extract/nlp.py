@@ -11,6 +11,7 @@ import functools
 import re
 
 from ..errors import BriefgenError
+from ..text import dateline_end
 
 NO_SENT_START = {",", ";", ":", ")", "]", ".", "?", "!", "…"}
 
@@ -91,7 +92,24 @@ def _paragraph_breaks(doc):
             tok.is_alpha or tok.like_num or tok.text in (",", "-") or nxt.text in NO_SENT_START or opening or closing
         ):
             nxt.is_sent_start = False  # « and " open a quotation, never end a sentence; », ” never start one
+    _dateline_breaks(doc)
     return doc
+
+
+def _dateline_breaks(doc) -> None:
+    """A paragraph's opening dateline ("4 juillet 2012. - ", "PARIS (AP) — ") is a sentence of
+    its own, so that no fact, quotation or lead starts with it."""
+    for tok in doc:
+        if tok.i > 0 and not (doc[tok.i - 1].is_space and "\n" in doc[tok.i - 1].text) or tok.is_space:
+            continue
+        end = tok.idx + dateline_end(doc.text[tok.idx:tok.idx + 160])
+        if end == tok.idx:
+            continue
+        for inner in doc[tok.i + 1:]:
+            if inner.idx >= end:
+                inner.is_sent_start = True
+                break
+            inner.is_sent_start = False
 
 def detect_language(text: str, candidates: list[str]) -> str:
     """The most likely of the configured languages (lingua, restricted to them)."""

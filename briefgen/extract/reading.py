@@ -17,7 +17,7 @@ from ..config import Config
 from ..facts import Evidence
 from ..geocode import Geocoder, Place
 from ..ingest import Article
-from ..text import fold
+from ..text import dateline_end, fold
 from .lexicon import Lexicon
 
 PERSON_LABELS = {"PER", "PERSON"}
@@ -85,11 +85,17 @@ class Reading:
         self.by_form: dict[str, Entity] = {}
 
     def evidence(self, sent_index: int) -> Evidence:
-        """The sentence's offsets, without the spaces and line breaks around it."""
+        """The sentence's offsets, without the spaces and line breaks around it, nor a dateline."""
         sent = self.sents[sent_index]
+        start = self.content_start(sent)
+        return Evidence(start, max(start + 1, sent.start_char + len(sent.text.rstrip())))
+
+    def content_start(self, sent) -> int:
+        """Where a sentence's words start: after its leading spaces and, in a paragraph's first
+        sentence, after a dateline ("4 juillet 2012. - ", "PARIS (AP) — ")."""
         text = sent.text
         start = sent.start_char + (len(text) - len(text.lstrip()))
-        return Evidence(start, max(start + 1, sent.start_char + len(text.rstrip())))
+        return start + dateline_end(self.body[start:sent.end_char]) if self.paragraph_start(start) == start else start
 
     def sent_at(self, char: int) -> int:
         for i, sent in enumerate(self.sents):

@@ -317,7 +317,7 @@ class SpeechRules(Reading):
             # attribution markers: "selon Washington", "according to X"
             marker_speaker = self.marker_speaker(sent)
             if marker_speaker is not None and not verbs:
-                text = self.body[sent.start_char:sent.end_char]
+                text = self.body[self.content_start(sent):sent.end_char]
                 text = re.sub(r",?\s*(selon|d'après|according to)\s+[^,.;]+[,.]?", " ", text, flags=re.I)
                 text = re.sub(r"\s+", " ", text).strip(" ,.;:")
                 for form in sorted(marker_speaker.forms(), key=len, reverse=True):
@@ -449,7 +449,7 @@ class SpeechRules(Reading):
             return start_tok.idx, end_tok.idx + len(end_tok.text)
         # inverted: "<content>, a-t-il ajouté." / "<content>, said X."
         if first.i - sent.start > 4 and doc[first.i - 1].text == ",":
-            return sent.start_char, doc[first.i - 1].idx
+            return self.content_start(sent), doc[first.i - 1].idx
         # "<content>, she added.": the clause before the subject
         before = [c for c in verb.children if c.i < verb.i and c.dep_ in ("ccomp", "parataxis")]
         if before:
