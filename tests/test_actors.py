@@ -53,3 +53,13 @@ def test_the_government_alone_speaks_for_the_article_s_main_country(extractor):
         "Le gouvernement a déclaré que la mesure durerait deux semaines.\n",
     )
     assert speakers_of(facts, "la mesure durerait deux semaines") == ["Portugal"]
+
+
+def test_a_given_name_alone_is_the_one_person_who_bears_it(extractor):
+    facts = facts_of(
+        extractor,
+        "Jacques Dupuis a critiqué sa fille, Marine Dupuis. « Moi je suis né dans un milieu populaire et "
+        "Marine est née dans un milieu bourgeois », explique-t-il. Marine a répondu lundi.\n",
+    )
+    assert [a.name for a in facts.actors if "Marine" in a.name or "Marine" in a.aliases] == ["Marine Dupuis"]
+    assert not any(a.kind == "organization" for a in facts.actors)

@@ -22,7 +22,7 @@ DEVSET = SHARED / "devset"
 SCORER = SHARED / "score_facts.py"
 
 FLOORS = {
-    "A": {"--min-actor-f1": 0.85, "--min-location-f1": 0.82, "--min-reaction-f1": 0.75,
+    "A": {"--min-actor-f1": 0.86, "--min-location-f1": 0.82, "--min-reaction-f1": 0.75,
           "--min-stake-f1": 0.76, "--min-event-acc": 0.70},
     "B": {"--min-actor-f1": 0.85, "--min-location-f1": 0.87, "--min-reaction-f1": 0.83,
           "--min-stake-f1": 0.82, "--min-event-acc": 0.70},

@@ -99,10 +99,30 @@ class ActorRules(Reading):
             elif m.label == "MISC" and self.looks_like_person(m):
                 persons.append(m)
         self.cluster_persons(persons)
+        self.merge_name_parts()
         self.find_agencies()
         self.merge_organizations()
         self.find_governments()
         self.tidy_places()
+
+    def merge_name_parts(self) -> None:
+        """A one-word name NER took for a body or a place ("Marine" for Marine Dupuis, "Rathbun"
+        cut from "Rathbun the …") is the person whose given name or surname it is, when exactly
+        one person has it and no article stands before it ("la Marine" stays a navy)."""
+        persons = [e for e in self.entities if e.kind == "person"]
+        for entity in list(self.entities):
+            if entity.kind not in ("organization", "place") or entity.place is not None:
+                continue
+            words = {fold(f) for f in entity.forms()}
+            if len(words) != 1 or " " in next(iter(words)) or any(
+                    m.tok_start > 0 and self.doc[m.tok_start - 1].pos_ == "DET" for m in entity.mentions):
+                continue
+            word = next(iter(words))
+            owners = [p for p in persons if any(len(n) > 1 and word in (n[0], n[-1]) for n in (fold(f).split() for f in p.forms()))]
+            if len(owners) == 1:
+                owners[0].mentions.extend(entity.mentions)
+                entity.mentions = []
+        self.entities = [e for e in self.entities if e.mentions]
 
     def find_agencies(self) -> None:
         """Bodies written in lower case that NER misses: "l'armée française", "Malaysian navy",
@@ -207,7 +227,7 @@ class ActorRules(Reading):
                 names = [c for c in tok.children if c.dep_ in ("compound", "nmod") and c.pos_ == "PROPN"]
                 body = self.entity_in(names[0].i, names[0].i + 1, containing=True) if names else None
                 if body is not None and body.kind == "organization":
-                    body.mentions.append(self.mention_of(self.doc[min(c.i for c in names):tok.i + 1], "ORG"))
+                    body.mentions.append(self.mention_of(self.doc[min(c.i for c in names):tok.i + 1], "DESC"))
                     continue
             if code is None and not official and tok.dep_.startswith("nsubj") and self.is_bare_definite(tok):
                 code = self.main_country()
@@ -422,10 +442,12 @@ class ActorRules(Reading):
             # "Le président chinois a rencontré X"
             best = None
             toks = [t for t in span if t.i < m.tok_start]
+            person_tokens = {i for e in self.entities if e.kind == "person" for p in e.mentions
+                             if p.tok_end <= m.tok_start for i in range(p.tok_start, p.tok_end)}
             for k in range(1, min(7, len(toks)) + 1):
                 first = toks[-k]
-                if first.pos_ in ("VERB", "AUX"):
-                    break
+                if first.pos_ in ("VERB", "AUX", "ADP") or first.i in person_tokens:
+                    break  # never across a verb, a preposition ("ranging from"), or another person's name
                 candidate = self.body[first.idx:m.start].strip().rstrip(",;:").strip()
                 title = self.title_at(candidate)
                 if title:

@@ -222,6 +222,11 @@ class Reading:
         if start >= 2 and doc[start - 1].text == "-" and not doc[start - 1].whitespace_ \
                 and not doc[start - 2].whitespace_ and doc[start - 2].is_alpha and len(doc[start - 2].text) <= 3:
             start -= 2
+        # a name never runs over a lower-case article ("Rathbun the Scientology property"), except
+        # after a function word ("Union of the Comoros", "Institut sur la Corée")
+        cut = next((t.i for t in doc[start + 1:end] if t.pos_ == "DET" and t.is_lower
+                    and doc[t.i - 1].pos_ not in ("ADP", "DET") and fold(doc[t.i - 1].text) not in _FUNCTION_WORDS), None)
+        end = cut if cut is not None else end
         # a person's name never runs into "l'Intérieur" ("Claire Morel l'Intérieur")
         if ent.label_ in PERSON_LABELS:
             cut = next((t.i for t in doc[start + 1:end] if fold(t.text) in ("l'", "l’", "l")), None)
