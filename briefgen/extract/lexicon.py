@@ -42,6 +42,7 @@ class Lexicon:
     agency_nouns: dict[str, str] = field(default_factory=dict)
     agency_domains: set[str] = field(default_factory=set)
     collective_nouns: dict[str, str] = field(default_factory=dict)  # unnamed collective -> kind ("group")
+    polysemous_terms: set[str] = field(default_factory=set)  # topic terms with several senses
 
     @functools.cached_property
     def phrasal_speech_verbs(self) -> dict[str, list[list[str]]]:
