@@ -19,7 +19,8 @@ class StakeRules(Reading):
     def stakes(self) -> list[Stake]:
         """Topics whose terms occur in enough sentences (or once in the title). A term matches lemmas
         or words, a one-word term never a verb ("Parti dimanche", but "the most persecuted groups") nor a
-        word of a name ("Marine Le Pen", "Indonesian Navy"), and a longer term wins over the shorter ones
+        word of a name (a proper noun, or inside the name of a person or a body: "Marine Le Pen",
+        "Indonesian Navy"), and a longer term wins over the shorter ones
         it contains ("crime de guerre" is legal, not military). A word with several senses (the
         lexicon's ``polysemous_terms``: "front", "growth") counts only beside a one-sense term of its topic:
         alone it makes no stake."""
@@ -29,7 +30,7 @@ class StakeRules(Reading):
         }
         hits: dict[str, list[int]] = {topic_id: [] for topic_id in terms}
         firm: dict[str, set[int]] = {topic_id: set() for topic_id in terms}  # sentences with a one-sense term
-        in_names = {i for e in self.entities if e.kind == "organization" for m in e.mentions
+        in_names = {i for e in self.entities if e.kind in ("organization", "person") for m in e.mentions
                     for i in range(m.tok_start, m.tok_end)}  # "Indonesian Navy" says nothing of the military
         for si, sent in enumerate(self.sents):
             for topic_id, term in self.terms_in([t for t in sent if not t.is_punct and t.i not in in_names], terms):
