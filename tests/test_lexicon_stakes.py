@@ -163,3 +163,17 @@ def test_polysemous_word_is_evidence_beside_a_one_sense_term(extractor):
         "toute la nuit sur le front.\n"))
     (stake,) = [s for s in facts.stakes if s.topic == "military"]
     assert len(stake.evidence) == 2
+
+
+@pytest.mark.parametrize("language, body, expected", [
+    # a verb in the passive voice is the event the topic is about
+    ("en", "Two officials of Lorvane were arrested on Monday. They were charged with fraud the next day.\n",
+     True),
+    ("fr", "Deux élus de Lorvane ont été inculpés lundi. Ils ont été condamnés à deux ans de prison mardi.\n",
+     True),
+    # in the active voice, the same verbs have other senses
+    ("en", "The riders charged down the hill at Lorvane. Then they charged the gate again.\n", False),
+    ("fr", "Les coureurs ont arrêté la course à Lorvane. Ils ont arrêté de rouler avant la pluie.\n", False),
+])
+def test_a_passive_verb_is_a_topic_term(extractor, language, body, expected):
+    assert ("legal" in topics(facts_of(extractor, body, language))) is expected

@@ -18,7 +18,8 @@ class StakeRules(Reading):
 
     def stakes(self) -> list[Stake]:
         """Topics whose terms occur in enough sentences (or once in the title). A term matches lemmas
-        or words, a one-word term never a verb ("Parti dimanche", but "the most persecuted groups") nor a
+        or words, a one-word term never a verb in the active voice ("Parti dimanche"; but "the most persecuted
+        groups", "he was arrested", "ils ont été inculpés") nor a
         word of a name (a proper noun, or inside the name of a person or a body: "Marine Le Pen",
         "Indonesian Navy"), and a longer term wins over the shorter ones
         it contains ("crime de guerre" is legal, not military). A word with several senses (the
@@ -60,10 +61,15 @@ class StakeRules(Reading):
             for term in topic_terms:
                 n = len(term)
                 for k in range(len(toks) - n + 1):
-                    if n == 1 and (toks[k].pos_ in ("VERB", "AUX") and toks[k].dep_ != "amod"
-                                   or toks[k].pos_ == "PROPN"):
+                    if n == 1 and (toks[k].pos_ == "PROPN" or toks[k].pos_ in ("VERB", "AUX") and not (
+                            toks[k].dep_ == "amod" or _passive(toks[k]))):
                         continue
                     if all(lemmas[k + j] == w or words[k + j] == w for j, w in enumerate(term)):
                         found.append((k, k + n, topic_id, term))
         return [(topic_id, term) for a, b, topic_id, term in found
                 if not any(a2 <= a and b <= b2 and b2 - a2 > b - a for a2, b2, _, _ in found)]
+
+
+def _passive(verb) -> bool:
+    """ "was arrested", "ont été inculpés": a participle with a passive auxiliary."""
+    return any(c.dep_ in ("auxpass", "aux:pass") for c in verb.children)
