@@ -177,3 +177,9 @@ def test_polysemous_word_is_evidence_beside_a_one_sense_term(extractor):
 ])
 def test_a_passive_verb_is_a_topic_term(extractor, language, body, expected):
     assert ("legal" in topics(facts_of(extractor, body, language))) is expected
+
+
+def test_a_plural_in_the_title_names_the_topic(extractor):
+    body = "Le gouvernement de Lorvane a fixé la date du prochain scrutin.\n"
+    assert "domestic-politics" in topics(facts_of(extractor, body, title="Lorvane : des élections en mars"))
+    assert "domestic-politics" not in topics(facts_of(extractor, body, title="Lorvane : un printemps pluvieux"))

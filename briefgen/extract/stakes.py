@@ -40,11 +40,10 @@ class StakeRules(Reading):
                 if " ".join(term) not in self.lex.polysemous_terms:
                     firm[topic_id].add(si)
         out = []
-        title_words = " " + " ".join(fold(self.article.title or "").split()) + " "
+        title = fold(self.article.title or "").split()
         for topic_id, topic in self.config.topics.items():
             sents = hits[topic_id]
-            in_title = any(f" {' '.join(t)} " in title_words for t in terms[topic_id]
-                           if " ".join(t) not in self.lex.polysemous_terms)
+            in_title = any(_in_title(t, title) for t in terms[topic_id] if " ".join(t) not in self.lex.polysemous_terms)
             if firm[topic_id] and len(sents) >= topic.min_sentences or (sents and in_title):
                 label = topic.label.get(self.lang) or next(iter(topic.label.values()), topic_id)
                 out.append(Stake(topic=topic_id, label=label, evidence=[self.evidence(i) for i in sents]))
@@ -73,3 +72,11 @@ class StakeRules(Reading):
 def _passive(verb) -> bool:
     """ "was arrested", "ont été inculpés": a participle with a passive auxiliary."""
     return any(c.dep_ in ("auxpass", "aux:pass") for c in verb.children)
+
+
+def _in_title(term: list[str], title: list[str]) -> bool:
+    """The title (words, not lemmas: it is not parsed) has the term, each word as the term writes
+    it or with a plural -s or -x ("Nuclear tests" has "nuclear test", "Nouveaux impôts" has "impôt")."""
+    n = len(term)
+    return any(all(w in (t, t + "s", t + "x") for w, t in zip(title[k:k + n], term))
+               for k in range(len(title) - n + 1))
