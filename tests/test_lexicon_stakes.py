@@ -183,3 +183,12 @@ def test_a_plural_in_the_title_names_the_topic(extractor):
     body = "Le gouvernement de Lorvane a fixé la date du prochain scrutin.\n"
     assert "domestic-politics" in topics(facts_of(extractor, body, title="Lorvane : des élections en mars"))
     assert "domestic-politics" not in topics(facts_of(extractor, body, title="Lorvane : un printemps pluvieux"))
+
+
+def test_the_governments_of_several_states_are_not_domestic_politics(extractor):
+    several = ("The envoy urged the governments of the region to open their ports. The governments of "
+               "Lorvane and Tarsis replied within a day.\n")
+    one = ("The government of Lorvane fell on Monday. The new government will be sworn in after the "
+           "holidays.\n")
+    assert "domestic-politics" not in topics(facts_of(extractor, several, "en"))
+    assert "domestic-politics" in topics(facts_of(extractor, one, "en"))

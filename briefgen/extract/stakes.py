@@ -23,7 +23,8 @@ class StakeRules(Reading):
         word of a name (a proper noun, or inside the name of a person or a body: "Marine Le Pen",
         "Indonesian Navy"), and a longer term wins over the shorter ones
         it contains ("crime de guerre" is legal, not military). A word with several senses (the
-        lexicon's ``polysemous_terms``: "front", "growth") counts only beside a one-sense term of its topic:
+        lexicon's ``polysemous_terms``: "front", "growth", the plural "governments" of several
+        states) counts only beside a one-sense term of its topic:
         alone it makes no stake."""
         terms = {
             topic_id: [fold(t).split() for t in topic.terms.get(self.lang, [])]
@@ -34,10 +35,10 @@ class StakeRules(Reading):
         in_names = {i for e in self.entities if e.kind in ("organization", "person") for m in e.mentions
                     for i in range(m.tok_start, m.tok_end)}  # "Indonesian Navy" says nothing of the military
         for si, sent in enumerate(self.sents):
-            for topic_id, term in self.terms_in([t for t in sent if not t.is_punct and t.i not in in_names], terms):
+            for topic_id, term, seen in self.terms_in([t for t in sent if not t.is_punct and t.i not in in_names], terms):
                 if si not in hits[topic_id]:
                     hits[topic_id].append(si)
-                if " ".join(term) not in self.lex.polysemous_terms:
+                if not {" ".join(term), seen} & self.lex.polysemous_terms:
                     firm[topic_id].add(si)
         out = []
         title = fold(self.article.title or "").split()
@@ -51,8 +52,9 @@ class StakeRules(Reading):
         return out
 
     @staticmethod
-    def terms_in(toks: list, terms: dict[str, list[list[str]]]) -> list[tuple[str, list[str]]]:
-        """(topic, term) of each term found in a run of tokens that no longer term contains."""
+    def terms_in(toks: list, terms: dict[str, list[list[str]]]) -> list[tuple[str, list[str], str]]:
+        """(topic, term, the words as written) of each term found in a run of tokens that no longer
+        term contains."""
         lemmas = [fold(t.lemma_) for t in toks]
         words = [fold(t.text) for t in toks]
         found = []
@@ -65,7 +67,7 @@ class StakeRules(Reading):
                         continue
                     if all(lemmas[k + j] == w or words[k + j] == w for j, w in enumerate(term)):
                         found.append((k, k + n, topic_id, term))
-        return [(topic_id, term) for a, b, topic_id, term in found
+        return [(topic_id, term, " ".join(words[a:b])) for a, b, topic_id, term in found
                 if not any(a2 <= a and b <= b2 and b2 - a2 > b - a for a2, b2, _, _ in found)]
 
 
