@@ -22,10 +22,10 @@ DEVSET = SHARED / "devset"
 SCORER = SHARED / "score_facts.py"
 
 FLOORS = {
-    "A": {"--min-actor-f1": 0.86, "--min-location-f1": 0.82, "--min-reaction-f1": 0.75,
-          "--min-stake-f1": 0.76, "--min-event-acc": 0.70},
-    "B": {"--min-actor-f1": 0.85, "--min-location-f1": 0.87, "--min-reaction-f1": 0.83,
-          "--min-stake-f1": 0.82, "--min-event-acc": 0.70},
+    "A": {"--min-actor-f1": 0.86, "--min-location-f1": 0.82, "--min-reaction-f1": 0.80,
+          "--min-stake-f1": 0.92, "--min-event-acc": 0.71},
+    "B": {"--min-actor-f1": 0.85, "--min-location-f1": 0.88, "--min-reaction-f1": 0.84,
+          "--min-stake-f1": 0.91, "--min-event-acc": 0.71},
 }
 
 pytestmark = pytest.mark.skipif(not SCORER.is_file() or not DEVSET.is_dir(), reason="../shared/devset is not here")

@@ -43,6 +43,8 @@ class Lexicon:
     agency_domains: set[str] = field(default_factory=set)
     latter_words: set[str] = field(default_factory=set)
     official_nouns: set[str] = field(default_factory=set)
+    collective_nouns: dict[str, str] = field(default_factory=dict)  # unnamed collective -> kind ("group")
+    polysemous_terms: set[str] = field(default_factory=set)  # topic terms with several senses
 
     @functools.cached_property
     def phrasal_speech_verbs(self) -> dict[str, list[list[str]]]:
@@ -50,7 +52,7 @@ class Lexicon:
         out: dict[str, list[list[str]]] = {}
         for verb in self.speech_verbs:
             words = verb.split()
-            if len(words) > 1 and words[0] not in ("se", "s'"):
+            if len(words) > 1:
                 out.setdefault(words[0], []).append(words[1:])
         return out
 
@@ -63,8 +65,9 @@ class Lexicon:
         resource = files("briefgen") / "data" / f"lexicon-{lang}.yaml"
         data = yaml.safe_load(resource.read_text(encoding="utf-8")) if resource.is_file() else {}
         source = f"lexicon-{lang}.yaml"
+        data = _ungrouped(data, source)
         if extra is not None:
-            more = yaml.safe_load(extra.read_text(encoding="utf-8")) or {}
+            more = _ungrouped(yaml.safe_load(extra.read_text(encoding="utf-8")) or {}, str(extra))
             source = f"{source} + {extra}"
             for key, value in more.items():
                 if isinstance(value, list):
@@ -95,9 +98,34 @@ class Lexicon:
                     values[f.name] = sorted({fold(w) for w in words}, key=len, reverse=True)
                 elif f.type.startswith("list"):
                     values[f.name] = [fold(w) for w in words]
+                elif f.name == "speech_verbs":
+                    values[f.name] = {_unreflexive(fold(w)) for w in words}
                 else:
                     values[f.name] = {fold(w) for w in words}
         return cls(**values)
+
+def _ungrouped(data: dict, source: str) -> dict:
+    """A word list may be written as groups for its readers ({"que-clause": [...], ...}):
+    the lists of a list-valued key are joined; mappings of words stay as they are."""
+    out = dict(data)
+    for f in dataclasses.fields(Lexicon):
+        raw = out.get(f.name)
+        if isinstance(raw, dict) and not f.type.startswith("dict"):
+            groups = [v for v in raw.values() if v is not None]
+            if not all(isinstance(v, list) for v in groups):
+                raise BriefgenError(f"{source}: {f.name}: expected a list of words, or groups of lists")
+            out[f.name] = [w for group in groups for w in group]
+    return out
+
+
+def _unreflexive(verb: str) -> str:
+    """ "s inquieter" -> "inquieter", "se dire" -> "dire": the lemmatizer gives the verb without its
+    reflexive pronoun, so a reflexive speech verb is matched by its verb (and the words after it)."""
+    words = verb.split()
+    if len(words) > 1 and words[0] in ("se", "s"):
+        return " ".join(words[1:])
+    return verb
+
 
 def _word(value, where: str) -> str:
     if not isinstance(value, str):
