@@ -63,3 +63,27 @@ def test_a_given_name_alone_is_the_one_person_who_bears_it(extractor):
     )
     assert [a.name for a in facts.actors if "Marine" in a.name or "Marine" in a.aliases] == ["Marine Dupuis"]
     assert not any(a.kind == "organization" for a in facts.actors)
+
+
+def test_roles_run_over_of_phrases_but_never_from_a_preposition(extractor):
+    facts = facts_of(
+        extractor,
+        "Minister of Fisheries Ana Ruiz said the quotas would fall. Support came from many leaders, "
+        "ranging from Senate President Tom Hale to the mayors of the coast.\n",
+        language="en",
+    )
+    roles = {a.name: a.role for a in facts.actors}
+    assert roles.get("Ana Ruiz") == "Minister of Fisheries"
+    assert roles.get("Tom Hale") in ("Senate President", "President")
+
+
+def test_a_body_spelled_out_before_its_acronym_is_one_actor(extractor):
+    facts = facts_of(
+        extractor,
+        "The Union of Free Pilots and Navigators (UFPN) has filed a complaint. The UFPN said the new "
+        "rules endanger passengers.\n",
+        language="en",
+    )
+    body = [a for a in facts.actors if "UFPN" in (a.name, *a.aliases)]
+    assert len(body) == 1 and body[0].name == "Union of Free Pilots and Navigators"
+    assert not any(a.name == "Navigators" for a in facts.actors)

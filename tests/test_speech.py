@@ -138,3 +138,23 @@ def test_a_dateline_never_leaks_into_reactions_or_evidence(extractor, dateline):
     assert any(t.startswith("La hausse des loyers touchera") for t in texts), texts
     starts = [body[e.start:e.end] for r in facts.reactions for e in r.evidence]
     assert all(not s.startswith(dateline.strip()[:4]) for s in starts), starts
+
+
+def test_a_complement_with_de_is_what_was_said(extractor):
+    facts = facts_of(extractor, "La ministre Odile Ferrat s'est félicitée de la signature rapide de l'accord de pêche.\n")
+    assert any("la signature rapide de l'accord" in r.text for r in facts.reactions if r.speaker == "Odile Ferrat")
+
+
+def test_an_action_object_of_a_speech_verb_is_not_what_was_said(extractor):
+    facts = facts_of(extractor, "Le général Ivo Marek a lancé une offensive contre les positions rebelles du nord.\n")
+    assert not any("offensive" in r.text for r in facts.reactions)
+
+
+def test_a_participle_clause_speaks_for_the_main_subject(extractor):
+    facts = facts_of(
+        extractor,
+        "The Harbour Workers Union launched a petition on Monday, asking the government to reopen "
+        "the northern docks before winter.\n",
+        language="en",
+    )
+    assert any("reopen the northern docks" in r.text and r.speaker == "Harbour Workers Union" for r in facts.reactions), facts.reactions

@@ -446,8 +446,13 @@ class ActorRules(Reading):
                              if p.tok_end <= m.tok_start for i in range(p.tok_start, p.tok_end)}
             for k in range(1, min(7, len(toks)) + 1):
                 first = toks[-k]
-                if first.pos_ in ("VERB", "AUX", "ADP") or first.i in person_tokens:
-                    break  # never across a verb, a preposition ("ranging from"), or another person's name
+                if first.pos_ in ("VERB", "AUX") or first.i in person_tokens:
+                    break  # never across a verb or another person's name
+                if first.pos_ == "ADP":
+                    continue  # not a start, but "Minister of Education" goes on to its head
+                if k > 1 and toks[-k + 1].pos_ == "ADP" and fold(first.text) not in self.lex.titles \
+                        and fold(first.lemma_) not in self.lex.titles:
+                    break  # before a preposition only a title heads the phrase ("ranging from US President")
                 candidate = self.body[first.idx:m.start].strip().rstrip(",;:").strip()
                 title = self.title_at(candidate)
                 if title:

@@ -43,6 +43,8 @@ class Lexicon:
     agency_domains: set[str] = field(default_factory=set)
     latter_words: set[str] = field(default_factory=set)
     official_nouns: set[str] = field(default_factory=set)
+    no_object_verbs: set[str] = field(default_factory=set)
+    content_prepositions: set[str] = field(default_factory=set)
     collective_nouns: dict[str, str] = field(default_factory=dict)  # unnamed collective -> kind ("group")
     polysemous_terms: set[str] = field(default_factory=set)  # topic terms with several senses
 

@@ -191,7 +191,35 @@ class Reading:
             for m in re.finditer(r"(?<!\w)" + _loose(form) + r"(?!\w)", self.body, re.I):
                 if m.group(0)[0].isupper() and not any(x.start <= m.start() < x.end for x in out):
                     out.append(self._mention_at(m.start(), m.end(), "ORG"))
-        return sorted((m for m in out if m is not None), key=lambda m: m.start)
+        out = [m for m in out if m is not None]
+        for named in self.spelled_out_names():  # "Union of Rationalist Atheists and Agnostics (UAAR)"
+            out = [m for m in out if m.end <= named.start or m.start >= named.end] + [named]
+        return sorted(out, key=lambda m: m.start)
+
+    def spelled_out_names(self) -> list[Mention]:
+        """Bodies written out before their acronym in brackets, whose capitalised words give the
+        acronym's letters, in any order ("Union des Forces Nouvelles (UFN)", "Council of Free Ports
+        and Harbours (CFPH)"): one name, however NER cut it."""
+        found = []
+        for m in re.finditer(r"\(\s*([A-Z][A-Z0-9]{1,7})\s*\)", self.body):
+            letters = m.group(1)
+            words = list(re.finditer(r"[\w'’-]+", self.body[max(0, m.start() - 200):m.start()]))
+            offset = max(0, m.start() - 200)
+            need, start = list(letters), None
+            for w in reversed(words):
+                text = w.group()
+                if not need:
+                    break
+                if text[0].isupper() and text[0] in need:  # in any order: a translated name keeps its acronym
+                    need.remove(text[0])
+                    start = offset + w.start()
+                elif fold(text).rstrip("'") not in _FUNCTION_WORDS:
+                    break
+            if not need and start is not None:
+                span = self.doc.char_span(start, m.start(), alignment_mode="contract")
+                if span is not None and len(span) >= 2:
+                    found.append(self.mention_of(span, "ORG"))
+        return found
 
     def is_portfolio(self, span) -> bool:
         """ "ministre des Finances", "X reçoit la Défense": a portfolio named alone is part of a

@@ -28,8 +28,9 @@ class SpeechRules(Reading):
 
     def find_missed_speakers(self) -> None:
         """A capitalised name NER missed that is the subject of a speech verb ("Moody's explique
-        que …", "Kessler also said") is an actor: the person already named by that surname, else
-        an organisation; its other occurrences outside quotations join it."""
+        que …", "Kessler also said") is an actor: the person already named by that surname, a
+        person for a first name and surname ("Ana Ruiz said"), else an organisation; its other
+        occurrences outside quotations join it."""
         taken = {i for e in self.entities for m in e.mentions for i in range(m.tok_start, m.tok_end)}
         for tok in self.doc:
             if tok.i in taken or not self.could_be_missed_name(tok) or not self.is_speech_verb(tok.head):
@@ -44,9 +45,11 @@ class SpeechRules(Reading):
             if person is None and len(span) == 1 and self.by_form.get(("org", fold(span.text))) is None \
                     and any(e.kind == "person" for e in self.entities if fold(span.text) in fold(" ".join(e.forms())).split()):
                 continue  # the given name of one of several persons: not a body
-            entity = person or self.add(("org", fold(span.text)), self.mention_of(span, "ORG"), kind="organization", acts=True)
-            if person is not None:
+            if person is None and len(span) >= 2 and not self.has_org_head(span.text) and all(t.is_title for t in span):
+                person = self.add(("person", fold(span.text)), self.mention_of(span, "PER"), kind="person", acts=True)
+            elif person is not None:
                 person.mentions.append(self.mention_of(span, "PER"))
+            entity = person or self.add(("org", fold(span.text)), self.mention_of(span, "ORG"), kind="organization", acts=True)
             for m in re.finditer(r"(?<!\w)" + _loose(span.text) + r"(?!\w)", self.body):
                 other = self.doc.char_span(m.start(), m.end(), alignment_mode="expand")
                 if other is not None and other.start != start and not (set(range(other.start, other.end)) & taken) \
@@ -75,6 +78,10 @@ class SpeechRules(Reading):
         subjects = [c for c in verb.children if (c.dep_.startswith("nsubj") or (
             c.dep_ == "expl:subj" and fold(c.text).lstrip("-") in self.lex.pronouns)) and c.text != "-t"  # "a-t-il"
             and c.pos_ not in ("AUX", "VERB")]  # "l'est de la Libye, a annoncé X": "est" is no subject
+        if not subjects and self.is_participle_clause(verb):
+            # "…, asking the government to …", "en affirmant que …": the main clause's subject speaks
+            subjects = [c for c in verb.head.children if c.dep_.startswith("nsubj")]
+            return next((e for e in (self.subject_entity(c, last) for c in subjects) if e is not None), None)
         if not any(c.i < verb.i for c in subjects):
             inverted = self.inverted_speaker(verb, last)
             if inverted is not None:
@@ -106,6 +113,15 @@ class SpeechRules(Reading):
                     if entity is not None:
                         return entity
         return None
+
+    def is_participle_clause(self, verb) -> bool:
+        """ "…, asking X to …" (an English -ing clause) or "en affirmant que …" (a French gérondif)
+        hanging on a main verb."""
+        if verb.dep_ not in ("advcl", "acl", "conj") or verb.head.pos_ not in ("VERB", "AUX"):
+            return False
+        if verb.tag_ == "VBG":
+            return True
+        return "Part" in verb.morph.get("VerbForm") and verb.i > 0 and fold(self.doc[verb.i - 1].text) == "en"
 
     def subject_entity(self, subj, last: Entity | None) -> Entity | None:
         """The actor a subject phrase stands for: a name in it, a pronoun's or a noun's antecedent."""
@@ -410,16 +426,33 @@ class SpeechRules(Reading):
     def is_news_source(self, entity: Entity) -> bool:
         return any(fold(f).split()[0] in ("agence", "agency", "afp", "reuters", "yonhap") for f in entity.forms())
 
+    def content_children(self, verb) -> list:
+        """The complements of a speech verb that say what was said: a clause, an infinitive, a
+        noun object (not for the verbs of ``no_object_verbs``: "a lancé une offensive"), or a
+        complement with "de"/"à"/"contre" ("s'est félicitée de la signature", "warned of a
+        crisis"), never a circumstance ("avant la rencontre", "in a statement")."""
+        doc = self.doc
+        lemma = fold(verb.lemma_)
+        kids = []
+        for c in verb.children:
+            if c.i < verb.i:
+                continue
+            edge = doc[c.left_edge.i]
+            preposition = edge.pos_ == "ADP" and edge.dep_ == "case"
+            if c.dep_ in ("ccomp", "xcomp", "advcl") and not preposition:
+                kids.append(c)
+            elif c.dep_ in ("obj", "dobj") and not preposition and lemma not in self.lex.no_object_verbs:
+                kids.append(c)
+            elif c.dep_ in ("obl:arg", "prep") and fold(edge.text if preposition else c.text) in self.lex.content_prepositions:
+                kids.append(c)
+        return kids
+
     def reported_content(self, verb, sent) -> tuple[int, int] | None:
         """Character span of what a speech verb reports: its clause, or what precedes an inverted verb."""
         doc = self.doc
-        kids = [
-            c for c in verb.children
-            if c.i > verb.i and c.dep_ in ("ccomp", "xcomp", "obj", "dobj", "advcl")
-            and not (doc[c.left_edge.i].pos_ == "ADP" and doc[c.left_edge.i].dep_ == "case")  # "avant la rencontre"
-        ]
+        kids = self.content_children(verb)
         first = self.verb_group_start(verb)
-        inverted = first.i - sent.start > 4 and doc[first.i - 1].text in (",", '"', "»", "”") and not any(
+        inverted = not self.is_participle_clause(verb) and first.i - sent.start > 4 and doc[first.i - 1].text in (",", '"', "»", "”") and not any(
             c.dep_.startswith("nsubj") and c.i < verb.i and c.pos_ not in ("AUX", "VERB")
             for c in verb.children)  # "X, Y, s'est dit": not inverted
         if kids and (not inverted or any(k.dep_ == "ccomp" for k in kids)):
