@@ -87,3 +87,25 @@ def test_a_body_spelled_out_before_its_acronym_is_one_actor(extractor):
     body = [a for a in facts.actors if "UFPN" in (a.name, *a.aliases)]
     assert len(body) == 1 and body[0].name == "Union of Free Pilots and Navigators"
     assert not any(a.name == "Navigators" for a in facts.actors)
+
+
+def test_short_forms_of_one_body_join_its_full_name(extractor):
+    facts = facts_of(
+        extractor,
+        "The Northern Court of Maritime Appeals ruled on Tuesday. The Court of Maritime Appeals ordered "
+        "the port to pay. The World Maritime Organization, or W.M.O., welcomed the ruling.\n",
+        language="en",
+    )
+    courts = [a for a in facts.actors if "Court" in a.name]
+    assert len(courts) == 1, [a.name for a in facts.actors]
+    wmo = [a for a in facts.actors if "W.M.O." in (a.name, *a.aliases) or a.name == "World Maritime Organization"]
+    assert len(wmo) == 1, [a.name for a in facts.actors]
+
+
+def test_a_body_named_only_in_a_title_is_not_an_actor(extractor):
+    facts = facts_of(
+        extractor,
+        "Le président du Conseil régional Hervé Lantier a inauguré le pont samedi.\n",
+    )
+    assert "Hervé Lantier" in [a.name for a in facts.actors]
+    assert not any(a.kind == "organization" for a in facts.actors), [a.name for a in facts.actors]

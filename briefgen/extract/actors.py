@@ -107,8 +107,8 @@ class ActorRules(Reading):
 
     def merge_name_parts(self) -> None:
         """A one-word name NER took for a body or a place ("Marine" for Marine Dupuis, "Rathbun"
-        cut from "Rathbun the …") is the person whose given name or surname it is, when exactly
-        one person has it and no article stands before it ("la Marine" stays a navy)."""
+        cut from "Rathbun the …") is the person whose given name or surname it is (the one named
+        most, when several share it), when no article stands before it ("la Marine" stays a navy)."""
         persons = [e for e in self.entities if e.kind == "person"]
         for entity in list(self.entities):
             if entity.kind not in ("organization", "place") or entity.place is not None:
@@ -119,8 +119,9 @@ class ActorRules(Reading):
                 continue
             word = next(iter(words))
             owners = [p for p in persons if any(len(n) > 1 and word in (n[0], n[-1]) for n in (fold(f).split() for f in p.forms()))]
-            if len(owners) == 1:
-                owners[0].mentions.extend(entity.mentions)
+            owners.sort(key=lambda p: -len(p.mentions))
+            if len(owners) == 1 or len(owners) > 1 and len(owners[0].mentions) > len(owners[1].mentions):
+                owners[0].mentions.extend(entity.mentions)  # a shared surname: the one named most
                 entity.mentions = []
         self.entities = [e for e in self.entities if e.mentions]
 
@@ -292,6 +293,17 @@ class ActorRules(Reading):
                     big.mentions.extend(small.mentions)
                     small.mentions = []
                     break
+        # "Supreme Court", "the Court": words of exactly one longer body's name ("Italian Supreme Court of Cassation")
+        for small in [e for e in self.entities if e.kind == "organization" and e.mentions]:
+            forms = {fold(f) for f in small.forms()}
+            if any(len(f) < 4 or f.isupper() for f in small.forms()):
+                continue  # acronyms have their own rule
+            bigger = [big for big in self.entities if big is not small and big.kind == "organization" and big.mentions
+                      and all(any(f != fold(b) and f" {f} " in f" {fold(b)} " for b in big.forms()) for f in forms)]
+            if len(bigger) == 1:
+                bigger[0].mentions.extend(small.mentions)
+                small.mentions = []
+        self.entities = [e for e in self.entities if e.mentions]
         # the same name tagged once as a group and once as an organisation is one group
         groups = {fold(f): e for e in self.entities if e.kind == "group" for f in e.forms()}
         for e in self.entities:
@@ -406,6 +418,18 @@ class ActorRules(Reading):
                         entity.extra_aliases.append(phrase)
                     if entity.affiliation is None:
                         entity.affiliation = self.affiliation_of(phrase)
+
+    def drop_role_bodies(self) -> None:
+        """A body named only inside a person's title ("le président du Conseil des ministres X") is
+        part of that title, not an actor, unless it acts or speaks elsewhere."""
+        roles = [(fold(e.role), m) for e in self.entities if e.kind == "person" and e.role for m in e.mentions]
+        for entity in self.entities:
+            if entity.kind != "organization" or not entity.mentions:
+                continue
+            if all(any(f" {fold(m.text)} " in f" {role} " and abs(m.tok_start - p.tok_start) <= 12 and m.sent == p.sent
+                       for role, p in roles) and not self.is_subject(m) for m in entity.mentions):
+                entity.mentions = []
+        self.entities = [e for e in self.entities if e.mentions]
 
     def title_at(self, text: str) -> str | None:
         """The title a phrase starts with (after a determiner or a possessor), if any."""
@@ -578,7 +602,9 @@ def _same_body(long: str, short: str, short_raw: str) -> bool:
     if len(short) >= len(long):
         return short == long or SequenceMatcher(None, short, long).ratio() >= 0.9 and len(short) > 8
     words = [w for w in long.split() if w not in _FUNCTION_WORDS]
-    if short_raw.isupper() and 2 <= len(short) <= 6 and " " not in short:
+    if re.fullmatch(r"(?:[A-Z]\.){2,6}", short_raw):
+        short = short.replace(" ", "")  # "U.N." is "UN"
+    if short_raw.replace(".", "").isupper() and 2 <= len(short) <= 6 and " " not in short:
         initials = "".join(w[0] for w in words)
         if short == initials or short == "".join(w[0] for w in long.split()):
             return True

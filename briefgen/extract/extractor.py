@@ -64,6 +64,7 @@ class _Run(ActorRules, PlaceRules, SpeechRules, StakeRules):
         self.cluster(mentions)
         self.find_missed_speakers()
         self.find_roles()
+        self.drop_role_bodies()
         reactions = self.reactions()
         for r_entity, _ in reactions:
             r_entity.acts = True
