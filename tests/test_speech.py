@@ -158,3 +158,22 @@ def test_a_participle_clause_speaks_for_the_main_subject(extractor):
         language="en",
     )
     assert any("reopen the northern docks" in r.text and r.speaker == "Harbour Workers Union" for r in facts.reactions), facts.reactions
+
+
+def test_unnamed_collectives_speak_as_groups(extractor):
+    facts = facts_of(
+        extractor,
+        "Des milliers de personnes ont défilé à Nantes samedi. Les manifestants ont dénoncé la fermeture "
+        "de la maternité du centre-ville.\n",
+    )
+    group = [a for a in facts.actors if a.kind == "group"]
+    assert [a.name for a in group] == ["manifestants"]
+    assert speakers_of(facts, "la fermeture de la maternité") == ["manifestants"]
+
+
+def test_a_collective_of_a_named_body_is_that_body(extractor):
+    facts = facts_of(
+        extractor,
+        "Les analystes de la banque Verdane estiment que la croissance ralentira en 2031.\n",
+    )
+    assert not any(a.kind == "group" for a in facts.actors)

@@ -63,6 +63,7 @@ class _Run(ActorRules, PlaceRules, SpeechRules, StakeRules):
         mentions = self.mentions()
         self.cluster(mentions)
         self.find_missed_speakers()
+        self.find_collectives()
         self.find_roles()
         self.drop_role_bodies()
         reactions = self.reactions()

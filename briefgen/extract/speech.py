@@ -58,6 +58,29 @@ class SpeechRules(Reading):
                     taken.update(range(other.start, other.end))
             taken.update(range(start, end))
 
+    def find_collectives(self) -> None:
+        """Unnamed collectives that speak ("les manifestants ont dénoncé", "residents said", "the
+        researchers found that"): a ``group`` actor per noun of the lexicon's ``collective_nouns``
+        (singular and plural one), named by the noun with its adjectives ("jeunes manifestants").
+        Collectives that only act stay out: the analyst's list names the groups that matter."""
+        taken = {i for e in self.entities for m in e.mentions for i in range(m.tok_start, m.tok_end)}
+        for tok in self.doc:
+            kind = self.lex.collective_nouns.get(fold(tok.text)) or self.lex.collective_nouns.get(fold(tok.lemma_))
+            if kind is None or tok.pos_ != "NOUN" or tok.i in taken or self.in_quote(tok.idx):
+                continue
+            if not tok.dep_.startswith("nsubj") or not self.is_speech_verb(tok.head):
+                continue  # only speakers
+            if any(c.dep_ in ("nmod", "poss", "compound") and (c.pos_ == "PROPN" or self.entity_in(c.left_edge.i, c.right_edge.i + 1, starting=True))
+                   for c in tok.children):
+                continue  # "les analystes du groupe X", "Acme researchers": the body speaks
+            left = [c for c in tok.lefts if c.pos_ == "ADJ" and c.dep_ == "amod" and not self.geo.country_of_adjective(c.text, self.lang)]
+            right = [c for c in tok.rights if c.pos_ == "ADJ" and c.dep_ == "amod" and c.i == tok.i + 1]
+            start = min([tok.i, *(c.i for c in left)])
+            end = max([tok.i, *(c.i for c in right)]) + 1
+            lemma = fold(tok.lemma_)
+            self.add(("group", lemma), self.mention_of(self.doc[start:end], "GROUP"), kind=kind, acts=True)
+            taken.update(range(start, end))
+
     def could_be_missed_name(self, tok, inner: bool = False) -> bool:
         """A capitalised word that is not a sentence-initial common word, a pronoun or a stop word."""
         if not tok.text[:1].isupper() or self.in_quote(tok.idx):
