@@ -13,6 +13,9 @@ from ..geocode import Place
 from ..text import fold
 from .reading import (
     KIND_RANK,
+    ORG_LABELS,
+    PERSON_LABELS,
+    PLACE_LABELS,
     Entity,
     Mention,
     Reading,
@@ -22,7 +25,101 @@ from .reading import (
 class PlaceRules(Reading):
     """Places of the story, their kind and coordinates, and the scene of the event."""
 
+    named_countries: set[str] = set()
+    person_words: set[str] = set()
+
+    def read_places(self, mentions: list[Mention]) -> None:
+        """What the whole article says before any one name is placed: the countries it names
+        and the surnames of the persons it names in full."""
+        self.named_countries = self.countries_named(mentions)
+        self.person_words = {
+            fold(m.text).split()[-1] for m in mentions
+            if m.label in PERSON_LABELS and len(fold(m.text).split()) >= 2
+        }
+
+    def countries_named(self, mentions: list[Mention]) -> set[str]:
+        """ISO codes of the countries the article names: by their name, a region's name, a seat
+        of power or a nationality adjective ("Texas", "la Maison Blanche", "malien")."""
+        codes = set()
+        for m in mentions:
+            code = self.lex.metonyms.get(fold(m.text))
+            place = self.geo.lookup(m.text, self.lang) if code is None else None
+            if code is None and place is not None and place.kind in ("country", "region"):
+                code = place.country
+            if code:
+                codes.add(code)
+        codes.update(self.geo.country_of_adjective(t.text, self.lang) for t in self.doc if t.is_alpha)
+        codes.discard(None)
+        return codes
+
+    def used_as_person(self, m: Mention, place: Place | None) -> bool:
+        """Is a name NER or the gazetteer takes for a place a person's? After a title or an honorific
+        ("Senator Lincoln", "M. Florence"); else, outside a setting ("in X") and unless it is a
+        capital: a span NER calls a person, the surname of a person named in full (even one NER
+        calls a body), or the subject of a speech verb. A country, or a name after a place noun,
+        is a place."""
+        if m.label in ORG_LABELS:
+            return fold(m.text) in self.person_words and not self.in_setting(m)  # "with Devocht"
+        if place is None and m.label not in PLACE_LABELS:
+            return False  # no place to rule out
+        if (place is not None and place.kind == "country") or self.after_place_noun(m):
+            return False
+        if self.after_title(m):
+            return True
+        if self.in_setting(m) or (place is not None and self.geo.is_capital(place)):
+            return False
+        return m.label in PERSON_LABELS or fold(m.text) in self.person_words or self.speaks(m)
+
+    def after_title(self, m: Mention) -> bool:
+        """Does a title or an honorific come right before the name ("le sénateur X", "Mr X")?"""
+        words = self.body[max(0, m.start - 60):m.start].split()
+        if not words or self.body[m.start - 1:m.start] != " ":
+            return False
+        if words[-1].casefold() in self.lex.honorifics:
+            return True
+        titles = set(self.lex.titles)
+        return any(fold(" ".join(words[-n:])) in titles for n in (1, 2, 3) if len(words) >= n)
+
+    def speaks(self, m: Mention) -> bool:
+        """Is the name the subject of a speech verb ("Lincoln said", "Florence a déclaré")?"""
+        root = self.doc[m.tok_start:m.tok_end].root
+        return root.dep_.startswith("nsubj") and self.is_speech_verb(root.head)
+
+    def mistaken_town(self, m: Mention, place: Place) -> bool:
+        """A body or a person NER does not call a place, that shares a small town's name ("le
+        Hamas a estimé", "the Acme article"): a town only in a setting or after a place noun,
+        and never when the town's own name is another ("Google" is an old name of a town)."""
+        if place.kind != "city" or m.label in PLACE_LABELS or self.geo.is_capital(place):
+            return False
+        name, text = fold(place.name), fold(m.text)
+        if name not in text and text not in name:
+            return True
+        return not self.in_setting(m) and not self.after_place_noun(m)
+
+    def in_setting(self, m: Mention) -> bool:
+        """Does the name set a scene ("in X", "X, Y")? Not when it only qualifies a common noun
+        ("in the Acme article", "the Sheriff's office")."""
+        root = self.doc[m.tok_start:m.tok_end].root
+        if root.dep_ in ("compound", "amod", "poss") and root.head.pos_ == "NOUN" \
+                and fold(root.head.lemma_) not in self.lex.place_nouns:
+            return False
+        return not self.acts(m)
+
     def place_of(self, m: Mention) -> Place | None:
+        """The place a name stands for. A town must lie in a country the article names (a town
+        of that name there is taken instead, else it stays a place without coordinates when it
+        sets a scene), unless a place noun in the lead says it is one."""
+        place = self.gazetteer_place(m)
+        if (place is not None and place.kind == "city" and self.named_countries
+                and place.country not in self.named_countries and not self.geo.is_capital(place)
+                and not (m.sent == self.lead_index() and self.after_place_noun(m))):
+            place = self.geo.lookup_in(m.text, self.lang, self.named_countries)
+            if place is None and self.in_setting(m):
+                place = Place(m.text, "other", None, None, None)  # still a place, but not that town
+        return place
+
+    def gazetteer_place(self, m: Mention) -> Place | None:
+        """The geocoder's answer for a name, or for the name after "X de/of" when it has none."""
         place = self.geo.lookup(m.text, self.lang)
         if place is not None and place.kind == "city" and m.text.isupper():
             return None  # an acronym ("OTAN") is not a small town
@@ -79,7 +176,7 @@ class PlaceRules(Reading):
 
     def locations(self) -> list[Location]:
         places = [e for e in self.entities if e.located and e.mentions]
-        event = self.event_place(places)
+        scene = self.event_places(places)
         out = []
         for e in places:
             place = e.place
@@ -93,40 +190,58 @@ class PlaceRules(Reading):
                     country=place.country if place else e.country,
                     lat=place.lat if place else None,
                     lon=place.lon if place else None,
-                    event=e is event,
+                    event=any(e is s for s in scene),
                     evidence=sorted({self.evidence(m.sent) for m in e.mentions}),
                 )
             )
         return out
 
-    def event_place(self, places: list[Entity]) -> Entity | None:
-        """The scene: the most specific place named as a setting in the lead, else the first place."""
+    def event_places(self, places: list[Entity]) -> list[Entity]:
+        """The scene, at one scale or two (a place and its country): the most specific place
+        named as a setting in the lead; when that is a country, with a place of it that the next
+        sentence names; when the lead names no place, the country the article names most."""
         if not places:
-            return None
-        # the lead: the first real sentence (a short dateline such as "4 juillet 2012." does not count)
-        lead = next((i for i, sent in enumerate(self.sents) if len([t for t in sent if t.is_alpha]) > 6), 0)
-        lead_end = self.sents[lead].end_char
-        best = self.best_setting(places, lead_end)
-        if (best is None or best[1].kind == "country" or (best[1].place and best[1].place.kind == "country")) \
-                and lead + 1 < len(self.sents):
-            # only a country in the lead: a more specific place of the next sentence is the scene
-            wider = self.best_setting(places, self.sents[lead + 1].end_char)
-            if wider is not None and wider[1].place is not None and wider[1].place.kind != "country":
-                best = wider
-        if best is None or best[1].place is None:
-            # nothing named in the lead: the place the article names most, geocoded first
-            best = (None, min(places, key=lambda e: (e.place is None, -len(e.mentions), e.mentions[0].start)))
-        return best[1]
+            return []
+        lead = self.lead_index()
+        best = self.best_setting(places, self.sents[lead].end_char)
+        if best is None or best.place is None:
+            best = self.main_country(places) or min(
+                places, key=lambda e: (e.place is None, -len(e.mentions), e.mentions[0].start))
+        if is_country(best) and lead + 1 < len(self.sents):
+            local = self.best_setting(places, self.sents[lead + 1].end_char)
+            if local is not None and local.place is not None and not is_country(local) \
+                    and local.place.country == best.country:
+                return [local, best]
+        country = next((e for e in places if is_country(e) and best.place and e.country == best.place.country), None)
+        return [best] if country is None or country is best else [best, country]
 
-    def best_setting(self, places: list[Entity], lead_end: int):
+    def main_country(self, places: list[Entity]) -> Entity | None:
+        """The country the article names most (first named on a tie), if it names one."""
+        countries = [e for e in places if is_country(e)]
+        return min(countries, key=lambda e: (-len(e.mentions), e.mentions[0].start), default=None)
+
+    def lead_index(self) -> int:
+        """The lead: the first real sentence (a short dateline such as "4 juillet 2012." does not count)."""
+        return next((i for i, sent in enumerate(self.sents) if len([t for t in sent if t.is_alpha]) > 6), 0)
+
+    def best_setting(self, places: list[Entity], lead_end: int) -> Entity | None:
+        """The place named before ``lead_end`` that best sets the scene: geocoded, a setting
+        ("à X", "in X") rather than an actor, the most specific, the first. A capital that
+        only speaks or acts ("Washington a estimé") is no setting."""
         best = None
         for e in places:
             for m in e.mentions:
                 if m.start >= lead_end:
                     continue
-                setting = not self.acts(m) or e.kind == "place"
+                capital = e.place is not None and self.geo.is_capital(e.place)
+                setting = not self.acts(m) or (e.kind == "place" and not (capital and self.is_subject(m)))
                 kind = e.place.kind if e.place else "other"
                 rank = (e.place is None, not setting, KIND_RANK.get(kind, 6), m.start)
                 if best is None or rank < best[0]:
                     best = (rank, e)
-        return best
+        return best[1] if best else None
+
+
+def is_country(e: Entity) -> bool:
+    """Does the entity stand for a whole country (a country actor, or a place of kind country)?"""
+    return e.kind == "country" or (e.place is not None and e.place.kind == "country")
