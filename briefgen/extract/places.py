@@ -208,7 +208,7 @@ class PlaceRules(Reading):
             best = self.main_country(places) or min(
                 places, key=lambda e: (e.place is None, -len(e.mentions), e.mentions[0].start))
         if is_country(best) and lead + 1 < len(self.sents):
-            local = self.best_setting(places, self.sents[lead + 1].end_char)
+            local = self.best_setting(places, self.sents[lead + 1].end_char, settings_only=True)
             if local is not None and local.place is not None and not is_country(local) \
                     and local.place.country == best.country:
                 return [local, best]
@@ -224,10 +224,10 @@ class PlaceRules(Reading):
         """The lead: the first real sentence (a short dateline such as "4 juillet 2012." does not count)."""
         return next((i for i, sent in enumerate(self.sents) if len([t for t in sent if t.is_alpha]) > 6), 0)
 
-    def best_setting(self, places: list[Entity], lead_end: int) -> Entity | None:
+    def best_setting(self, places: list[Entity], lead_end: int, settings_only: bool = False) -> Entity | None:
         """The place named before ``lead_end`` that best sets the scene: geocoded, a setting
-        ("à X", "in X") rather than an actor, the most specific, the first. A capital that
-        only speaks or acts ("Washington a estimé") is no setting."""
+        ("à X", "in X") rather than an actor (with ``settings_only``, only a setting), the most
+        specific, the first. A capital that only speaks or acts ("Washington a estimé") is no setting."""
         best = None
         for e in places:
             for m in e.mentions:
@@ -235,6 +235,8 @@ class PlaceRules(Reading):
                     continue
                 capital = e.place is not None and self.geo.is_capital(e.place)
                 setting = not self.acts(m) or (e.kind == "place" and not (capital and self.is_subject(m)))
+                if settings_only and not setting:
+                    continue
                 kind = e.place.kind if e.place else "other"
                 rank = (e.place is None, not setting, KIND_RANK.get(kind, 6), m.start)
                 if best is None or rank < best[0]:

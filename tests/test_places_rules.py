@@ -1,0 +1,160 @@
+"""Places (issue 10, classes 1 and 2): what is not a place, and where the event happens.
+
+Sentences written for these tests; the persons are fictional, and several of them bear the
+name of a real town on purpose.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO_CONFIG
+from briefgen.config import load_config
+from briefgen.extract import Extractor
+from briefgen.ingest import Article
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor(load_config(REPO_CONFIG))
+
+
+def facts_of(extractor: Extractor, body: str, language: str = "fr"):
+    return extractor.extract(Article(id="t", path=Path("t.txt"), body=body, language=language))
+
+
+def names(loc) -> set[str]:
+    return {loc.name, *loc.aliases}
+
+
+def no_location(facts, name):
+    found = [loc.name for loc in facts.locations if name in names(loc)]
+    assert not found, f"{name!r} is a location: {found}"
+
+
+def location(facts, name):
+    found = [loc for loc in facts.locations if name in names(loc)]
+    assert len(found) == 1, f"{name!r} not once among {[(loc.name, loc.aliases) for loc in facts.locations]}"
+    return found[0]
+
+
+def events(facts) -> list[str]:
+    return [loc.name for loc in facts.locations if loc.event]
+
+
+# --------------------------------------------------------------------------- not places
+
+@pytest.mark.parametrize("language, body, name", [
+    # a title before the name
+    ("en", "Senator Lincoln criticised the farm bill on Tuesday in Washington. "
+           "The bill cuts subsidies to farmers across the United States.\n", "Lincoln"),
+    # an honorific before the name, and the subject of a speech verb
+    ("fr", "Le projet de loi sur l'eau a été adopté mardi à Lyon. M. Florence a déclaré que la France "
+           "devait protéger ses rivières. Florence a ajouté que le texte serait appliqué dès l'été.\n", "Florence"),
+    # the surname of a person named in full, whatever NER calls it afterwards
+    ("en", "Police in Canada arrested Peter Valence on Friday in Toronto. Valence was charged with fraud, "
+           "and the court set bail for Valence at 20,000 dollars.\n", "Valence"),
+])
+def test_a_name_used_as_a_person_is_not_a_place(extractor, language, body, name):
+    facts = facts_of(extractor, body, language)
+    no_location(facts, name)
+
+
+def test_a_demonym_creates_no_place(extractor):
+    facts = facts_of(
+        extractor,
+        "Les Russes ont annoncé lundi de nouvelles manœuvres près de la frontière de la Finlande.\n",
+    )
+    assert not [loc.name for loc in facts.locations if loc.country == "BG"]  # "Russe" is a Bulgarian town
+    location(facts, "Finlande")
+
+
+def test_a_body_named_after_a_town_s_old_name_is_not_that_town(extractor):
+    facts = facts_of(
+        extractor,
+        "The Denver Post reported on Monday that Acme Holdings had closed its plant in Ohio. "
+        "According to the Liberty article, the company will move to Texas.\n",
+        language="en",
+    )
+    for loc in facts.locations:
+        assert set(map(str.casefold, names(loc))) & {"liberty", "denver post"} == set(), loc
+
+
+# --------------------------------------------------------------------------- towns and countries
+
+def test_a_town_must_lie_in_a_country_the_article_names(extractor):
+    facts = facts_of(
+        extractor,
+        "Kenyan and American officials met in Nairobi on Monday to discuss trade. "
+        "The delegations will meet again in Tuscany next month.\n",
+        language="en",
+    )
+    tuscany = location(facts, "Tuscany")
+    assert tuscany.country not in ("CA",) and tuscany.lat is None  # not the Canadian hamlet
+
+
+def test_a_name_shared_by_a_foreign_town_and_a_state_is_the_state_of_the_named_country(extractor):
+    facts = facts_of(
+        extractor,
+        "Hurricane warnings were issued in Florida on Monday, the United States weather service said.\n",
+        language="en",
+    )
+    assert location(facts, "Florida").country == "US"
+
+
+def test_a_town_of_the_named_country_is_taken_over_a_foreign_namesake(extractor):
+    facts = facts_of(
+        extractor,
+        "La France a annoncé lundi un plan pour le logement. Le ministre l'a présenté à Saint-Cloud.\n",
+    )
+    assert location(facts, "Saint-Cloud").country == "FR"
+
+
+# --------------------------------------------------------------------------- the scene
+
+def test_a_capital_quoted_later_as_a_metonym_is_not_the_scene(extractor):
+    facts = facts_of(
+        extractor,
+        "Floods killed at least twelve people in northern Chile on Monday, the rescue services said. "
+        "Santiago announced emergency aid on Tuesday.\n",
+        language="en",
+    )
+    assert events(facts) == ["Chile"]
+
+
+def test_a_lead_country_with_a_town_of_it_in_the_next_sentence_is_the_scene_at_two_scales(extractor):
+    facts = facts_of(
+        extractor,
+        "Plusieurs communes du Portugal ont augmenté leurs impôts locaux ce mois-ci, malgré les protestations. "
+        "Le conseil municipal de Braga a voté la hausse lundi.\n\n"
+        "Les habitants de Porto ont manifesté samedi.\n",
+    )
+    assert events(facts) == ["Portugal", "Braga"]
+    assert facts.event_location.name == "Braga"
+
+
+def test_a_city_named_once_far_from_the_lead_is_not_the_scene(extractor):
+    facts = facts_of(
+        extractor,
+        "Thousands of students marched in Valparaíso on Saturday against the pension reform, the organisers said. "
+        "The reform would raise the retirement age in Chile to 67.\n\n"
+        "The government says the reform is needed. Unions plan another march next week.\n\n"
+        "One of the organisers, who studies in Antofagasta, said the movement would grow.\n",
+        language="en",
+    )
+    assert "Antofagasta" not in events(facts)
+    assert facts.event_location.name == "Valparaíso"
+
+
+def test_without_a_place_in_the_lead_the_scene_is_the_country_named_most(extractor):
+    facts = facts_of(
+        extractor,
+        "Le gouvernement a présenté lundi une réforme des retraites très contestée par les syndicats. "
+        "Le texte doit être voté avant l'été.\n\n"
+        "Une réunion s'est tenue à Antofagasta avec des représentants syndicaux. "
+        "Une autre réunion est prévue à Antofagasta en juin.\n\n"
+        "Le Chili compte dix millions de travailleurs.\n",
+    )
+    assert "Chili" in events(facts)
