@@ -56,7 +56,7 @@ class ActorRules(Reading):
 
     def cluster(self, mentions: list[Mention]) -> None:
         persons: list[Mention] = []
-        self.read_places(mentions)
+        mentions = self.read_places(mentions)
         for m in mentions:
             key = fold(m.text)
             if m.label not in ORG_LABELS and self.title_follows(m):
@@ -80,7 +80,7 @@ class ActorRules(Reading):
                 self.add(("country", place.country), m, kind="country", country=place.country, acts=True)
                 self.add(("place", place.name), m, kind="place", place=place, country=place.country, located=True, count=False)
                 continue
-            if place is not None and not self.has_org_head(m.text) and (
+            if place is not None and (place.kind == "site" or not self.has_org_head(m.text)) and (
                 m.label in PLACE_LABELS or place.kind in ("city", "country") or not self.acts(m)
             ):
                 self.add(("place", place.name), m, kind="place", place=place, country=place.country, located=True)
@@ -103,6 +103,7 @@ class ActorRules(Reading):
                 persons.append(m)
         self.cluster_persons(persons)
         self.find_agencies()
+        self.settle_unknown_places()
         self.merge_organizations()
         self.find_governments()
         self.tidy_places()

@@ -7,6 +7,7 @@ list, with the one (or two, at two scales) where the reported event happens.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from ..facts import Location
 from ..geocode import Place
@@ -27,15 +28,66 @@ class PlaceRules(Reading):
 
     named_countries: set[str] = set()
     person_words: set[str] = set()
+    sites: dict[tuple[int, int], Mention] = {}  # a site's span -> the name it holds
 
-    def read_places(self, mentions: list[Mention]) -> None:
-        """What the whole article says before any one name is placed: the countries it names
-        and the surnames of the persons it names in full."""
+    def read_places(self, mentions: list[Mention]) -> list[Mention]:
+        """What the whole article says before any one name is placed: the countries it names,
+        the one-word names of its persons, and its sites. Gives the mentions, with
+        each site as one mention: a place name joined to a facility becomes the site, a body's
+        name before a facility stays and gains the site ("Acme headquarters": Acme, and its
+        headquarters)."""
         self.named_countries = self.countries_named(mentions)
-        self.person_words = {
-            fold(m.text).split()[-1] for m in mentions
-            if m.label in PERSON_LABELS and len(fold(m.text).split()) >= 2
-        }
+        self.person_words = self.person_names(mentions)
+        self.sites = {}
+        out = []
+        for m in mentions:
+            site = self.site_of(m)
+            if site is None or (site.tok_end > m.tok_end and m.label not in PLACE_LABELS):
+                out.append(m)
+            if site is not None:
+                self.sites[(site.start, site.end)] = m
+                out.append(site)
+        return out
+
+    def site_of(self, m: Mention) -> Mention | None:
+        """The site a name joins, or names: "the Elm station", "Acme's headquarters" (the
+        facility after the name), "la place Tahrir", "l'aéroport international X" (before it),
+        "Elm Towers" (the name ends with it). Not after an indefinite article ("a Texas prison")."""
+        doc = self.doc
+        if fold(m.text).split()[-1] in self.lex.site_nouns and m.label not in PERSON_LABELS:
+            return m
+        start, end = m.tok_start, m.tok_end
+        tok = doc[start:end].root
+        for _ in range(2):  # "the East Elm sheriff's station": through a possessor or a compound
+            if tok.dep_ not in ("compound", "poss") or tok.head.i < end:
+                break
+            tok = tok.head
+            if fold(tok.lemma_) in self.lex.site_nouns or fold(tok.text) in self.lex.site_nouns:
+                end = tok.i + 1
+                break
+        if end == m.tok_end:
+            i = start - 1
+            while i > 0 and doc[i].pos_ == "ADJ" and doc[i].is_lower and start - i < 3:
+                i -= 1  # "l'aéroport international X"
+            if i > 0 and doc[i].is_lower and fold(doc[i].text) in self.lex.site_nouns \
+                    and doc[i - 1].pos_ in ("DET", "ADP"):
+                start = i
+        if (start, end) == (m.tok_start, m.tok_end):
+            return None
+        if start > 0 and fold(doc[start - 1].text) in ("a", "an", "un", "une"):
+            return None
+        span = doc[start:end]
+        return Mention(span.text, span.start_char, span.end_char, "FAC", m.sent, start, end)
+
+    def person_names(self, mentions: list[Mention]) -> set[str]:
+        """Folded one-word names of persons: the surname of a person named in full, and a name
+        NER calls a person more often than anything else ("Gloria" 8 times, once a place)."""
+        words = {fold(m.text).split()[-1] for m in mentions if m.label in PERSON_LABELS and len(m.text.split()) >= 2}
+        labels: dict[str, Counter] = {}
+        for m in mentions:
+            if len(m.text.split()) == 1:
+                labels.setdefault(fold(m.text), Counter())[m.label in PERSON_LABELS] += 1
+        return words | {w for w, c in labels.items() if c[True] > c[False]}
 
     def countries_named(self, mentions: list[Mention]) -> set[str]:
         """ISO codes of the countries the article names: by their name, a region's name, a seat
@@ -55,8 +107,8 @@ class PlaceRules(Reading):
     def used_as_person(self, m: Mention, place: Place | None) -> bool:
         """Is a name NER or the gazetteer takes for a place a person's? After a title or an honorific
         ("Senator Lincoln", "M. Florence"); else, outside a setting ("in X") and unless it is a
-        capital: a span NER calls a person, the surname of a person named in full (even one NER
-        calls a body), or the subject of a speech verb. A country, or a name after a place noun,
+        capital: a span NER calls a person, a person's name (:meth:`person_names`, even one NER
+        calls a body here), or the subject of a speech verb. A country, or a name after a place noun,
         is a place."""
         if m.label in ORG_LABELS:
             return fold(m.text) in self.person_words and not self.in_setting(m)  # "with Devocht"
@@ -109,6 +161,8 @@ class PlaceRules(Reading):
         """The place a name stands for. A town must lie in a country the article names (a town
         of that name there is taken instead, else it stays a place without coordinates when it
         sets a scene), unless a place noun in the lead says it is one."""
+        if (m.start, m.end) in self.sites:
+            return self.site_place(m, self.sites[(m.start, m.end)])
         place = self.gazetteer_place(m)
         if (place is not None and place.kind == "city" and self.named_countries
                 and place.country not in self.named_countries and not self.geo.is_capital(place)
@@ -117,6 +171,17 @@ class PlaceRules(Reading):
             if place is None and self.in_setting(m):
                 place = Place(m.text, "other", None, None, None)  # still a place, but not that town
         return place
+
+    def site_place(self, site: Mention, name: Mention) -> Place:
+        """A site, named without the place it lies in ("la place X du Caire" -> "place X") nor
+        a possessive ("Acme's headquarters" -> "Acme headquarters"), in the country of the place
+        whose name it holds, when the gazetteer knows one there."""
+        shown = re.split(r"\s+(?:de la|de l'|du|des|de|d'|of the|of|in)\s+|\s+d'", site.text)[0]
+        shown = re.sub(r"['’]s\b", "", shown)
+        hit = self.gazetteer_place(name) if site is not name else None
+        country = hit.country if hit is not None and (
+            hit.kind != "city" or not self.named_countries or hit.country in self.named_countries) else None
+        return Place(shown, "site", country, None, None)
 
     def gazetteer_place(self, m: Mention) -> Place | None:
         """The geocoder's answer for a name, or for the name after "X de/of" when it has none."""
@@ -149,7 +214,7 @@ class PlaceRules(Reading):
                 continue
             owners = [
                 o for o in places
-                if o is not e and (o.place is not None or o.kind == "country")
+                if o is not e and (o.place is not None and o.place.kind != "site" or o.kind == "country")
                 and any(fold(g).split()[:1] == forms[:1] and len(fold(g).split()) > 1 for g in self.names_of(o))
             ]
             if len(owners) == 1:
@@ -165,14 +230,49 @@ class PlaceRules(Reading):
                 e.mentions = []
         self.entities = [e for e in self.entities if e.mentions]
 
+    def settle_unknown_places(self) -> None:
+        """A name NER calls a place that the gazetteer does not know, and that no mention uses
+        as a place (no setting, no place or site noun), is a body ("l'ALN", "left the Acme
+        Guild") or, plural, a people ("les Pieds-Bleus se préparent"); one NER also calls a body
+        or a person is that body or person. A piece of a longer place name, or a coordination
+        ("North and South Elbonia"), is left to :meth:`tidy_places`."""
+        others = {fold(f): e for e in self.entities if e.kind != "place" and e.mentions for f in e.forms()}
+        place_words = [fold(f).split() for e in self.entities if e.kind == "place" for f in e.forms()]
+        for e in self.entities:
+            if e.kind != "place" or e.place is not None or not e.mentions:
+                continue
+            forms = [fold(f) for f in e.forms()]
+            if any(re.search(r"\s(and|et|&)\s", f) or _inside(f.split(), place_words) for f in forms):
+                continue
+            twin = next((others[f] for f in forms if f in others), None)
+            if twin is not None:
+                twin.mentions.extend(e.mentions)
+                e.mentions = []
+            elif all(self.apposed_to_person(m) for m in e.mentions):
+                e.mentions = []  # "Mark Elm, QC": letters after a name
+            elif not any(self.in_setting(m) or self.after_place_noun(m) for m in e.mentions):
+                e.kind = "group" if any(self.plural_name(m) for m in e.mentions) else "organization"
+                e.located, e.acts = False, True
+
+    def apposed_to_person(self, m: Mention) -> bool:
+        """Is the name in apposition to a person's name ("Mark Elm, QC")?"""
+        root = self.doc[m.tok_start:m.tok_end].root
+        return root.dep_ == "appos" and root.head.ent_type_ in PERSON_LABELS
+
+    def plural_name(self, m: Mention) -> bool:
+        """Is the name a plural noun phrase ("les Pieds-Bleus", "the Blue Feet")?"""
+        before = self.doc[m.tok_start - 1] if m.tok_start > 0 else None
+        return before is not None and fold(before.text) in ("les", "des", "aux") and m.text.endswith(("s", "x"))
+
     def after_place_noun(self, m: Mention) -> bool:
         """ "la ville de Mahmood-e-Raqi", "the town of Yeoncheon": the name is a place."""
         return self.place_noun_kind(m) is not None
 
     def place_noun_kind(self, m: Mention) -> str | None:
-        """The kind of place the noun before the name says ("town" -> city), if there is one."""
+        """The kind of place the noun before the name says ("town" -> city, "château" -> site), if any."""
         noun = self.governing_noun(m)
-        return next((self.lex.place_nouns[w] for w in noun if w in self.lex.place_nouns), None)
+        kind = next((self.lex.place_nouns[w] for w in noun if w in self.lex.place_nouns), None)
+        return kind or ("site" if any(w in self.lex.site_nouns for w in noun) else None)
 
     def locations(self) -> list[Location]:
         places = [e for e in self.entities if e.located and e.mentions]
@@ -224,10 +324,15 @@ class PlaceRules(Reading):
         """The lead: the first real sentence (a short dateline such as "4 juillet 2012." does not count)."""
         return next((i for i, sent in enumerate(self.sents) if len([t for t in sent if t.is_alpha]) > 6), 0)
 
+    def unplaced_site(self, e: Entity) -> bool:
+        """Is the entity a site (a facility with a name) in no known country?"""
+        return e.place is not None and e.place.kind == "site" and e.place.country is None
+
     def best_setting(self, places: list[Entity], lead_end: int, settings_only: bool = False) -> Entity | None:
         """The place named before ``lead_end`` that best sets the scene: geocoded, a setting
         ("à X", "in X") rather than an actor (with ``settings_only``, only a setting), the most
-        specific, the first. A capital that only speaks or acts ("Washington a estimé") is no setting."""
+        specific, the first; a site in no known country comes after the places the gazetteer
+        knows. A capital that only speaks or acts ("Washington a estimé") is no setting."""
         best = None
         for e in places:
             for m in e.mentions:
@@ -238,10 +343,16 @@ class PlaceRules(Reading):
                 if settings_only and not setting:
                     continue
                 kind = e.place.kind if e.place else "other"
-                rank = (e.place is None, not setting, KIND_RANK.get(kind, 6), m.start)
+                rank = (e.place is None, self.unplaced_site(e), not setting, KIND_RANK.get(kind, 6), m.start)
                 if best is None or rank < best[0]:
                     best = (rank, e)
         return best[1] if best else None
+
+
+def _inside(words: list[str], names: list[list[str]]) -> bool:
+    """Are the words a run inside one of the longer names?"""
+    n = len(words)
+    return any(len(name) > n and any(name[i:i + n] == words for i in range(len(name) - n + 1)) for name in names)
 
 
 def is_country(e: Entity) -> bool:
