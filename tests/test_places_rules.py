@@ -158,3 +158,79 @@ def test_without_a_place_in_the_lead_the_scene_is_the_country_named_most(extract
         "Le Chili compte dix millions de travailleurs.\n",
     )
     assert "Chili" in events(facts)
+
+
+# --------------------------------------------------------------------------- sites
+
+@pytest.mark.parametrize("language, body, name, alias", [
+    # the facility after a body's name: the body stays, its headquarters are a site
+    ("en", "Hundreds of workers protested outside Acme Corporation's headquarters in Ohio on Monday, the union "
+           "said.\n", "Acme Corporation headquarters", "Acme Corporation's headquarters"),
+    # the facility after a place's name
+    ("en", "Police officers went to the East Brambleton station on Monday, a spokesman said.\n",
+     "East Brambleton station", None),
+    # the name ends with the facility
+    ("en", "The defector was taken to the Elmwood Towers in Sydney, his lawyer said.\n", "Elmwood Towers", None),
+    # the facility before the name, with an adjective between
+    ("fr", "Un avion s'est posé en urgence lundi à l'aéroport international Elmar-Kessou, près de Dakar.\n",
+     "aéroport international Elmar-Kessou", None),
+])
+def test_a_name_joined_to_a_facility_is_a_site(extractor, language, body, name, alias):
+    facts = facts_of(extractor, body, language)
+    site = location(facts, name)
+    assert site.kind == "site"
+    if alias:
+        assert alias in site.aliases
+
+
+def test_a_square_named_after_a_town_is_not_that_town(extractor):
+    facts = facts_of(
+        extractor,
+        "Des milliers de manifestants se sont réunis samedi sur la place Mirabeau de Marseille, selon des témoins.\n",
+    )
+    square = location(facts, "place Mirabeau")
+    assert square.kind == "site" and square.country != "DZ"  # Mirabeau is also an Algerian town
+    no_location(facts, "Mirabeau")
+
+
+def test_an_unplaced_site_is_not_preferred_to_a_known_town_as_the_scene(extractor):
+    facts = facts_of(
+        extractor,
+        "Un avion s'est écrasé lundi dans la banlieue de Dakar, près de l'aéroport international Elmar-Kessou.\n",
+    )
+    assert facts.event_location.name == "Dakar"
+
+
+# --------------------------------------------------------------------------- names NER takes for places
+
+def test_an_unknown_name_never_used_as_a_place_is_a_body_or_a_people(extractor):
+    facts = facts_of(
+        extractor,
+        "Alors que la population fête son indépendance, les Pieds-Bleus se préparent à l'exil en France. "
+        "Pour l'ALZ, cette journée fut une victoire.\n",
+    )
+    no_location(facts, "Pieds-Bleus")
+    no_location(facts, "ALZ")
+    kinds = {a.name: a.kind for a in facts.actors}
+    assert kinds.get("Pieds-Bleus") == "group" and kinds.get("ALZ") == "organization"
+
+
+def test_letters_after_a_person_s_name_are_neither_place_nor_actor(extractor):
+    facts = facts_of(
+        extractor,
+        "The couple were found guilty on Friday in Sydney. In the words of the prosecutor, Mark Elmwood, QC, "
+        "\"the child suffered for months.\"\n",
+        language="en",
+    )
+    no_location(facts, "QC")
+    assert not [a.name for a in facts.actors if a.name == "QC"]
+
+
+def test_lookup_in_takes_the_place_of_that_name_in_the_given_countries(extractor):
+    geo = extractor.geocoder
+    assert geo.lookup("Florida", "en").country != "US"  # a Cuban town, by the usual answer
+    state = geo.lookup_in("Florida", "en", {"US"})
+    assert state.kind == "region" and state.country == "US"
+    town = geo.lookup_in("Saint Cloud", "fr", {"FR"})
+    assert town.kind == "city" and town.country == "FR" and town.lat is not None
+    assert geo.lookup_in("Tuscany", "en", {"KE"}) is None

@@ -175,10 +175,15 @@ class PlaceRules(Reading):
     def site_place(self, site: Mention, name: Mention) -> Place:
         """A site, named without the place it lies in ("la place X du Caire" -> "place X") nor
         a possessive ("Acme's headquarters" -> "Acme headquarters"), in the country of the place
-        whose name it holds, when the gazetteer knows one there."""
+        it names as its own ("Elm" in "the Elm station", "Caire" in "la place X du Caire"), when
+        the gazetteer knows one there."""
         shown = re.split(r"\s+(?:de la|de l'|du|des|de|d'|of the|of|in)\s+|\s+d'", site.text)[0]
         shown = re.sub(r"['’]s\b", "", shown)
-        hit = self.gazetteer_place(name) if site is not name else None
+        if site.tok_start < name.tok_start:  # "la place X": the name is the site's; only "du Caire" places it
+            parts = re.split(r"\s+(?:de la|de l'|du|des|de|d'|of the|of)\s+|\s+d'", name.text)
+            hit = self.geo.lookup(parts[-1], self.lang) if len(parts) > 1 else None
+        else:  # "the Elm station", "Acme's headquarters": the name is where, or whose, it is
+            hit = self.gazetteer_place(name) if site is not name else None
         country = hit.country if hit is not None and (
             hit.kind != "city" or not self.named_countries or hit.country in self.named_countries) else None
         return Place(shown, "site", country, None, None)
