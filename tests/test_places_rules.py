@@ -234,3 +234,13 @@ def test_lookup_in_takes_the_place_of_that_name_in_the_given_countries(extractor
     town = geo.lookup_in("Saint Cloud", "fr", {"FR"})
     assert town.kind == "city" and town.country == "FR" and town.lat is not None
     assert geo.lookup_in("Tuscany", "en", {"KE"}) is None
+
+
+def test_a_place_noun_inside_an_unknown_name_gives_the_place(extractor):
+    facts = facts_of(
+        extractor,
+        "The request of the Municipality of Castelmarino was refused by the court in Italy.\n",
+        language="en",
+    )
+    town = location(facts, "Castelmarino")
+    assert town.kind == "city" and "Municipality of Castelmarino" in town.aliases

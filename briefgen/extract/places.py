@@ -23,6 +23,10 @@ from .reading import (
 )
 
 
+# "X de la Y", "X of Y": a name after another
+_OF = re.compile(r"\s+(?:de la|de l'|du|des|de|d'|of the|of)\s+|\s+d'")
+
+
 class PlaceRules(Reading):
     """Places of the story, their kind and coordinates, and the scene of the event."""
 
@@ -165,9 +169,11 @@ class PlaceRules(Reading):
             return self.site_place(m, self.sites[(m.start, m.end)])
         place = self.gazetteer_place(m)
         if (place is not None and place.kind == "city" and self.named_countries
-                and place.country not in self.named_countries and not self.geo.is_capital(place)
+                and place.country is not None and place.country not in self.named_countries
+                and not self.geo.is_capital(place)
                 and not (m.sent == self.lead_index() and self.after_place_noun(m))):
-            place = self.geo.lookup_in(m.text, self.lang, self.named_countries)
+            text = m.text if self.geo.lookup(m.text, self.lang) else _OF.split(m.text)[-1]
+            place = self.geo.lookup_in(text, self.lang, self.named_countries)
             if place is None and self.in_setting(m):
                 place = Place(m.text, "other", None, None, None)  # still a place, but not that town
         return place
@@ -180,7 +186,7 @@ class PlaceRules(Reading):
         shown = re.split(r"\s+(?:de la|de l'|du|des|de|d'|of the|of|in)\s+|\s+d'", site.text)[0]
         shown = re.sub(r"['’]s\b", "", shown)
         if site.tok_start < name.tok_start:  # "la place X": the name is the site's; only "du Caire" places it
-            parts = re.split(r"\s+(?:de la|de l'|du|des|de|d'|of the|of)\s+|\s+d'", name.text)
+            parts = _OF.split(name.text)
             hit = self.geo.lookup(parts[-1], self.lang) if len(parts) > 1 else None
         else:  # "the Elm station", "Acme's headquarters": the name is where, or whose, it is
             hit = self.gazetteer_place(name) if site is not name else None
@@ -189,17 +195,21 @@ class PlaceRules(Reading):
         return Place(shown, "site", country, None, None)
 
     def gazetteer_place(self, m: Mention) -> Place | None:
-        """The geocoder's answer for a name, or for the name after "X de/of" when it has none."""
+        """The geocoder's answer for a name, or for the name after "X de/of" when it has none;
+        after a place noun, a place of that kind without coordinates ("Municipality of Elm")."""
         place = self.geo.lookup(m.text, self.lang)
         if place is not None and place.kind == "city" and m.text.isupper():
             return None  # an acronym ("OTAN") is not a small town
         if place is None:
             # "cosmodrome russe de Vostotchny" -> "Vostotchny"; "coast of Aceh" -> "Aceh"
-            parts = re.split(r"\s+(?:de la|de l'|du|des|de|d'|of the|of)\s+|\s+d'", m.text)
+            parts = _OF.split(m.text)
             if len(parts) > 1:
                 tail = self.geo.lookup(parts[-1], self.lang)
+                kind = self.lex.place_nouns.get(fold(parts[0]))
                 if tail is not None and tail.kind not in ("country",):
                     place = tail
+                elif tail is None and kind is not None and len(parts) == 2:
+                    place = Place(parts[-1], kind, None, None, None)
         return place
 
     def tidy_places(self) -> None:
@@ -238,13 +248,17 @@ class PlaceRules(Reading):
     def settle_unknown_places(self) -> None:
         """A name NER calls a place that the gazetteer does not know, and that no mention uses
         as a place (no setting, no place or site noun), is a body ("l'ALN", "left the Acme
-        Guild") or, plural, a people ("les Pieds-Bleus se préparent"); one NER also calls a body
-        or a person is that body or person. A piece of a longer place name, or a coordination
+        Guild") or, plural, a people ("les Pieds-Bleus se préparent"), unless NER calls it
+        geopolitical (GPE); one NER also calls a body or a person is that body or person; letters
+        after a person's name are nothing. A piece of a longer place name, or a coordination
         ("North and South Elbonia"), is left to :meth:`tidy_places`."""
         others = {fold(f): e for e in self.entities if e.kind != "place" and e.mentions for f in e.forms()}
         place_words = [fold(f).split() for e in self.entities if e.kind == "place" for f in e.forms()]
         for e in self.entities:
             if e.kind != "place" or e.place is not None or not e.mentions:
+                continue
+            if all(self.apposed_to_person(m) for m in e.mentions):
+                e.mentions = []  # "Mark Elm, QC": letters after a name
                 continue
             forms = [fold(f) for f in e.forms()]
             if any(re.search(r"\s(and|et|&)\s", f) or _inside(f.split(), place_words) for f in forms):
@@ -253,9 +267,7 @@ class PlaceRules(Reading):
             if twin is not None:
                 twin.mentions.extend(e.mentions)
                 e.mentions = []
-            elif all(self.apposed_to_person(m) for m in e.mentions):
-                e.mentions = []  # "Mark Elm, QC": letters after a name
-            elif not any(self.in_setting(m) or self.after_place_noun(m) for m in e.mentions):
+            elif not any(self.in_setting(m) or self.after_place_noun(m) or m.label == "GPE" for m in e.mentions):
                 e.kind = "group" if any(self.plural_name(m) for m in e.mentions) else "organization"
                 e.located, e.acts = False, True
 
