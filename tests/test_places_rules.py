@@ -244,3 +244,17 @@ def test_a_place_noun_inside_an_unknown_name_gives_the_place(extractor):
     )
     town = location(facts, "Castelmarino")
     assert town.kind == "city" and "Municipality of Castelmarino" in town.aliases
+
+
+@pytest.mark.parametrize("language, body, name", [
+    ("fr", "Le gouvernement sénégalais a lancé lundi le programme Florence pour les écoles rurales, a annoncé le "
+           "ministre.\n", "Florence"),
+    ("fr", "Le Sénégal a lancé lundi le plan Valence pour les écoles rurales. Le plan Valence coûtera deux "
+           "milliards.\n", "Valence"),
+    ("en", "Ghana unveiled the Denver Plan on Monday to modernise its ports. The Denver Plan will cost two billion "
+           "dollars.\n", "Denver Plan"),
+])
+def test_a_programme_or_a_law_named_like_a_place_is_not_a_place(extractor, language, body, name):
+    facts = facts_of(extractor, body, language)
+    no_location(facts, name)
+    assert not [loc.name for loc in facts.locations if loc.kind != "country"]

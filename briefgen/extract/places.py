@@ -162,11 +162,13 @@ class PlaceRules(Reading):
         return not self.acts(m)
 
     def place_of(self, m: Mention) -> Place | None:
-        """The place a name stands for. A town must lie in a country the article names (a town
+        """The place a name stands for; none for a plan, a law or an operation. A town must lie in a country the article names (a town
         of that name there is taken instead, else it stays a place without coordinates when it
         sets a scene), unless a place noun in the lead says it is one."""
         if (m.start, m.end) in self.sites:
             return self.site_place(m, self.sites[(m.start, m.end)])
+        if self.names_a_programme(m):
+            return None
         place = self.gazetteer_place(m)
         if (place is not None and place.kind == "city" and self.named_countries
                 and place.country is not None and place.country not in self.named_countries
@@ -177,6 +179,15 @@ class PlaceRules(Reading):
             if place is None and self.in_setting(m):
                 place = Place(m.text, "other", None, None, None)  # still a place, but not that town
         return place
+
+    def names_a_programme(self, m: Mention) -> bool:
+        """Is the name that of a plan, a law or an operation ("le plan Elm", "the Elm Act")?"""
+        before = self.doc[m.tok_start - 1] if m.tok_start > 0 else None
+        if before is not None and before.is_lower and fold(before.text) in self.lex.programme_nouns:
+            return True
+        root = self.doc[m.tok_start:m.tok_end].root
+        return root.dep_ == "compound" and fold(root.head.lemma_) in self.lex.programme_nouns \
+            or fold(m.text).split()[-1] in self.lex.programme_nouns
 
     def site_place(self, site: Mention, name: Mention) -> Place:
         """A site, named without the place it lies in ("la place X du Caire" -> "place X") nor
