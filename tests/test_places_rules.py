@@ -258,3 +258,13 @@ def test_a_programme_or_a_law_named_like_a_place_is_not_a_place(extractor, langu
     facts = facts_of(extractor, body, language)
     no_location(facts, name)
     assert not [loc.name for loc in facts.locations if loc.kind != "country"]
+
+
+def test_without_a_place_in_the_lead_or_a_country_the_scene_is_the_widest_place(extractor):
+    facts = facts_of(
+        extractor,
+        "Deux soldats ont été tués mercredi lors d'une embuscade tendue par des trafiquants armés. "
+        "Leur régiment est basé à Quimper.\n\n"
+        "Le ministre se rendra demain en Bretagne pour rendre hommage aux soldats.\n",
+    )
+    assert events(facts) == ["Bretagne"]

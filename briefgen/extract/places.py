@@ -327,14 +327,13 @@ class PlaceRules(Reading):
     def event_places(self, places: list[Entity]) -> list[Entity]:
         """The scene, at one scale or two (a place and its country): the most specific place
         named as a setting in the lead; when that is a country, with a place of it that the next
-        sentence names; when the lead names no place, the country the article names most."""
+        sentence names; when the lead names no place, the widest place (:meth:`widest_place`)."""
         if not places:
             return []
         lead = self.lead_index()
         best = self.best_setting(places, self.sents[lead].end_char)
         if best is None or best.place is None:
-            best = self.main_country(places) or min(
-                places, key=lambda e: (e.place is None, -len(e.mentions), e.mentions[0].start))
+            best = self.widest_place(places)
         if is_country(best) and lead + 1 < len(self.sents):
             local = self.best_setting(places, self.sents[lead + 1].end_char, settings_only=True)
             if local is not None and local.place is not None and not is_country(local) \
@@ -343,10 +342,14 @@ class PlaceRules(Reading):
         country = next((e for e in places if is_country(e) and best.place and e.country == best.place.country), None)
         return [best] if country is None or country is best else [best, country]
 
-    def main_country(self, places: list[Entity]) -> Entity | None:
-        """The country the article names most (first named on a tie), if it names one."""
-        countries = [e for e in places if is_country(e)]
-        return min(countries, key=lambda e: (-len(e.mentions), e.mentions[0].start), default=None)
+    def widest_place(self, places: list[Entity]) -> Entity:
+        """The scene when the lead names none: the country the article names most (first named
+        on a tie), else the widest place it names (a region before a town named in passing)."""
+        def rank(e: Entity):
+            kind = "country" if is_country(e) else (e.place.kind if e.place else "other")
+            return (e.place is None and not is_country(e), -KIND_RANK.get(kind, 6) if kind != "other" else 0,
+                    -len(e.mentions), e.mentions[0].start)
+        return min(places, key=rank)
 
     def lead_index(self) -> int:
         """The lead: the first real sentence (a short dateline such as "4 juillet 2012." does not count)."""
