@@ -649,8 +649,8 @@ class Geocoder:
     def lookup_in(self, name: str, lang: str, countries: Iterable[str]) -> Place | None:
         """The place of that name that lies in one of ``countries`` (ISO alpha-2): the
         usual answer when it does, else the most populous city of that name there, else a
-        first-level subdivision of that name there ("Florida" in a story about the United
-        States is the state, not the Cuban town); None when none of them has it."""
+        first-level subdivision of that name there ("Ontario" in a story about Canada is
+        the province, not the Californian town); None when none of them has it."""
         codes = {str(c).upper() for c in countries if c}
         place = self.lookup(name, lang)
         if place is not None and place.country in codes:

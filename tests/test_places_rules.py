@@ -48,10 +48,10 @@ def events(facts) -> list[str]:
 
 @pytest.mark.parametrize("language, body, name", [
     # a title before the name
-    ("en", "Senator Lincoln criticised the farm bill on Tuesday in Washington. "
-           "The bill cuts subsidies to farmers across the United States.\n", "Lincoln"),
+    ("en", "Senator Lincoln criticised the farm bill on Tuesday in Ottawa. "
+           "The bill cuts subsidies to farmers across Canada.\n", "Lincoln"),
     # an honorific before the name, and the subject of a speech verb
-    ("fr", "Le projet de loi sur l'eau a été adopté mardi à Lyon. M. Florence a déclaré que la France "
+    ("fr", "Le projet de loi sur l'eau a été adopté mardi à Liège. M. Florence a déclaré que la Belgique "
            "devait protéger ses rivières. Florence a ajouté que le texte serait appliqué dès l'été.\n", "Florence"),
     # the surname of a person named in full, whatever NER calls it afterwards
     ("en", "Police in Canada arrested Peter Valence on Friday in Toronto. Valence was charged with fraud, "
@@ -74,8 +74,8 @@ def test_a_demonym_creates_no_place(extractor):
 def test_a_body_named_after_a_town_s_old_name_is_not_that_town(extractor):
     facts = facts_of(
         extractor,
-        "The Denver Post reported on Monday that Acme Holdings had closed its plant in Ohio. "
-        "According to the Liberty article, the company will move to Texas.\n",
+        "The Denver Post reported on Monday that Acme Holdings had closed its plant in Kansas. "
+        "According to the Liberty article, the company will move to Nevada.\n",
         language="en",
     )
     for loc in facts.locations:
@@ -87,29 +87,29 @@ def test_a_body_named_after_a_town_s_old_name_is_not_that_town(extractor):
 def test_a_town_must_lie_in_a_country_the_article_names(extractor):
     facts = facts_of(
         extractor,
-        "Kenyan and American officials met in Nairobi on Monday to discuss trade. "
-        "The delegations will meet again in Tuscany next month.\n",
+        "Kenyan and Canadian officials met in Nairobi on Monday to discuss trade. "
+        "The delegations will meet again in Montana next month.\n",
         language="en",
     )
-    tuscany = location(facts, "Tuscany")
-    assert tuscany.country not in ("CA",) and tuscany.lat is None  # not the Canadian hamlet
+    montana = location(facts, "Montana")
+    assert montana.country != "BG" and montana.lat is None  # not the Bulgarian town
 
 
-def test_a_name_shared_by_a_foreign_town_and_a_state_is_the_state_of_the_named_country(extractor):
+def test_a_name_shared_by_a_foreign_town_and_a_province_is_the_province_of_the_named_country(extractor):
     facts = facts_of(
         extractor,
-        "Hurricane warnings were issued in Florida on Monday, the United States weather service said.\n",
+        "Flood warnings were issued in Ontario on Monday, the Canadian weather service said.\n",
         language="en",
     )
-    assert location(facts, "Florida").country == "US"
+    assert location(facts, "Ontario").country == "CA"
 
 
 def test_a_town_of_the_named_country_is_taken_over_a_foreign_namesake(extractor):
     facts = facts_of(
         extractor,
-        "La France a annoncé lundi un plan pour le logement. Le ministre l'a présenté à Saint-Cloud.\n",
+        "La Belgique a annoncé lundi un plan pour le logement. Le ministre l'a présenté à Waterloo.\n",
     )
-    assert location(facts, "Saint-Cloud").country == "FR"
+    assert location(facts, "Waterloo").country == "BE"
 
 
 # --------------------------------------------------------------------------- the scene
@@ -164,13 +164,13 @@ def test_without_a_place_in_the_lead_the_scene_is_the_country_named_most(extract
 
 @pytest.mark.parametrize("language, body, name, alias", [
     # the facility after a body's name: the body stays, its headquarters are a site
-    ("en", "Hundreds of workers protested outside Acme Corporation's headquarters in Ohio on Monday, the union "
+    ("en", "Hundreds of workers protested outside Acme Corporation's headquarters in Kansas on Monday, the union "
            "said.\n", "Acme Corporation headquarters", "Acme Corporation's headquarters"),
     # the facility after a place's name
     ("en", "Police officers went to the East Brambleton station on Monday, a spokesman said.\n",
      "East Brambleton station", None),
     # the name ends with the facility
-    ("en", "The defector was taken to the Elmwood Towers in Sydney, his lawyer said.\n", "Elmwood Towers", None),
+    ("en", "The defector was taken to the Elmwood Towers in Halifax, his lawyer said.\n", "Elmwood Towers", None),
     # the facility before the name, with an adjective between
     ("fr", "Un avion s'est posé en urgence lundi à l'aéroport international Elmar-Kessou, près de Dakar.\n",
      "aéroport international Elmar-Kessou", None),
@@ -206,7 +206,7 @@ def test_an_unplaced_site_is_not_preferred_to_a_known_town_as_the_scene(extracto
 def test_an_unknown_name_never_used_as_a_place_is_a_body_or_a_people(extractor):
     facts = facts_of(
         extractor,
-        "Alors que la population fête son indépendance, les Pieds-Bleus se préparent à l'exil en France. "
+        "Alors que la population fête son indépendance, les Pieds-Bleus se préparent à l'exil en Belgique. "
         "Pour l'ALZ, cette journée fut une victoire.\n",
     )
     no_location(facts, "Pieds-Bleus")
@@ -218,7 +218,7 @@ def test_an_unknown_name_never_used_as_a_place_is_a_body_or_a_people(extractor):
 def test_letters_after_a_person_s_name_are_neither_place_nor_actor(extractor):
     facts = facts_of(
         extractor,
-        "The couple were found guilty on Friday in Sydney. In the words of the prosecutor, Mark Elmwood, QC, "
+        "The couple were found guilty on Friday in Halifax. In the words of the prosecutor, Mark Elmwood, QC, "
         "\"the child suffered for months.\"\n",
         language="en",
     )
@@ -228,18 +228,18 @@ def test_letters_after_a_person_s_name_are_neither_place_nor_actor(extractor):
 
 def test_lookup_in_takes_the_place_of_that_name_in_the_given_countries(extractor):
     geo = extractor.geocoder
-    assert geo.lookup("Florida", "en").country != "US"  # a Cuban town, by the usual answer
-    state = geo.lookup_in("Florida", "en", {"US"})
-    assert state.kind == "region" and state.country == "US"
-    town = geo.lookup_in("Saint Cloud", "fr", {"FR"})
-    assert town.kind == "city" and town.country == "FR" and town.lat is not None
-    assert geo.lookup_in("Tuscany", "en", {"KE"}) is None
+    assert geo.lookup("Ontario", "en").country != "CA"  # a Californian town, by the usual answer
+    province = geo.lookup_in("Ontario", "en", {"CA"})
+    assert province.kind == "region" and province.country == "CA"
+    town = geo.lookup_in("Waterloo", "fr", {"BE"})
+    assert town.kind == "city" and town.country == "BE" and town.lat is not None
+    assert geo.lookup_in("Montana", "en", {"KE"}) is None
 
 
 def test_a_place_noun_inside_an_unknown_name_gives_the_place(extractor):
     facts = facts_of(
         extractor,
-        "The request of the Municipality of Castelmarino was refused by the court in Italy.\n",
+        "The request of the Municipality of Castelmarino was refused by the court in Portugal.\n",
         language="en",
     )
     town = location(facts, "Castelmarino")

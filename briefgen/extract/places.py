@@ -55,8 +55,8 @@ class PlaceRules(Reading):
 
     def site_of(self, m: Mention) -> Mention | None:
         """The site a name joins, or names: "the Elm station", "Acme's headquarters" (the
-        facility after the name), "la place Tahrir", "l'aéroport international X" (before it),
-        "Elm Towers" (the name ends with it). Not after an indefinite article ("a Texas prison")."""
+        facility after the name), "la place X", "l'aéroport international X" (before it),
+        "Elm Towers" (the name ends with it). Not after an indefinite article ("a Kansas prison")."""
         doc = self.doc
         if fold(m.text).split()[-1] in self.lex.site_nouns and m.label not in PERSON_LABELS:
             return m
@@ -85,7 +85,7 @@ class PlaceRules(Reading):
 
     def person_names(self, mentions: list[Mention]) -> set[str]:
         """Folded one-word names of persons: the surname of a person named in full, and a name
-        NER calls a person more often than anything else ("Gloria" 8 times, once a place)."""
+        NER calls a person more often than anything else ("Rosa" 8 times, once a place)."""
         words = {fold(m.text).split()[-1] for m in mentions if m.label in PERSON_LABELS and len(m.text.split()) >= 2}
         labels: dict[str, Counter] = {}
         for m in mentions:
@@ -95,7 +95,7 @@ class PlaceRules(Reading):
 
     def countries_named(self, mentions: list[Mention]) -> set[str]:
         """ISO codes of the countries the article names: by their name, a region's name, a seat
-        of power or a nationality adjective ("Texas", "la Maison Blanche", "malien")."""
+        of power or a nationality adjective ("Kansas", "Downing Street", "kényan")."""
         codes = set()
         for m in mentions:
             code = self.lex.metonyms.get(fold(m.text))
@@ -115,7 +115,7 @@ class PlaceRules(Reading):
         calls a body here), or the subject of a speech verb. A country, or a name after a place noun,
         is a place."""
         if m.label in ORG_LABELS:
-            return fold(m.text) in self.person_words and not self.in_setting(m)  # "with Devocht"
+            return fold(m.text) in self.person_words and not self.in_setting(m)  # "met with Elmsworth"
         if place is None and m.label not in PLACE_LABELS:
             return False  # no place to rule out
         if (place is not None and place.kind == "country") or self.after_place_noun(m):
@@ -144,7 +144,7 @@ class PlaceRules(Reading):
     def mistaken_town(self, m: Mention, place: Place) -> bool:
         """A body or a person NER does not call a place, that shares a small town's name ("le
         Hamas a estimé", "the Acme article"): a town only in a setting or after a place noun,
-        and never when the town's own name is another ("Google" is an old name of a town)."""
+        and never when the town's own name is another ("Acme" is an old name of a town)."""
         if place.kind != "city" or m.label in PLACE_LABELS or self.geo.is_capital(place):
             return False
         name, text = fold(place.name), fold(m.text)
@@ -190,13 +190,13 @@ class PlaceRules(Reading):
             or fold(m.text).split()[-1] in self.lex.programme_nouns
 
     def site_place(self, site: Mention, name: Mention) -> Place:
-        """A site, named without the place it lies in ("la place X du Caire" -> "place X") nor
+        """A site, named without the place it lies in ("la place X de Dakar" -> "place X") nor
         a possessive ("Acme's headquarters" -> "Acme headquarters"), in the country of the place
-        it names as its own ("Elm" in "the Elm station", "Caire" in "la place X du Caire"), when
+        it names as its own ("Elm" in "the Elm station", "Dakar" in "la place X de Dakar"), when
         the gazetteer knows one there."""
         shown = re.split(r"\s+(?:de la|de l'|du|des|de|d'|of the|of|in)\s+|\s+d'", site.text)[0]
         shown = re.sub(r"['’]s\b", "", shown)
-        if site.tok_start < name.tok_start:  # "la place X": the name is the site's; only "du Caire" places it
+        if site.tok_start < name.tok_start:  # "la place X": the name is the site's; only "de Dakar" places it
             parts = _OF.split(name.text)
             hit = self.geo.lookup(parts[-1], self.lang) if len(parts) > 1 else None
         else:  # "the Elm station", "Acme's headquarters": the name is where, or whose, it is
@@ -363,7 +363,7 @@ class PlaceRules(Reading):
         """The place named before ``lead_end`` that best sets the scene: geocoded, a setting
         ("à X", "in X") rather than an actor (with ``settings_only``, only a setting), the most
         specific, the first; a site in no known country comes after the places the gazetteer
-        knows. A capital that only speaks or acts ("Washington a estimé") is no setting."""
+        knows. A capital that only speaks or acts ("Ottawa a estimé") is no setting."""
         best = None
         for e in places:
             for m in e.mentions:
