@@ -268,3 +268,14 @@ def test_without_a_place_in_the_lead_or_a_country_the_scene_is_the_widest_place(
         "Le ministre se rendra demain en Bretagne pour rendre hommage aux soldats.\n",
     )
     assert events(facts) == ["Bretagne"]
+
+
+@pytest.mark.parametrize("language, body", [
+    ("fr", "Halifax, 4 juillet (AFP) - Des inondations ont fait douze morts lundi dans le Manitoba, selon les "
+           "secours.\n"),
+    ("en", "Halifax (Reuters) - Floods killed twelve people in Manitoba on Monday, rescuers said.\n"),
+])
+def test_a_dateline_is_a_place_but_not_the_scene(extractor, language, body):
+    facts = facts_of(extractor, body, language)
+    assert events(facts) == ["Manitoba"]
+    assert location(facts, "Halifax").country == "CA"

@@ -144,8 +144,9 @@ class PlaceRules(Reading):
     def mistaken_town(self, m: Mention, place: Place) -> bool:
         """A body or a person NER does not call a place, that shares a small town's name ("le
         Hamas a estimé", "the Acme article"): a town only in a setting or after a place noun,
-        and never when the town's own name is another ("Acme" is an old name of a town)."""
-        if place.kind != "city" or m.label in PLACE_LABELS or self.geo.is_capital(place):
+        and never when the town's own name is another ("Acme" is an old name of a town). A
+        dateline is a town whatever NER says."""
+        if place.kind != "city" or m.label in PLACE_LABELS or self.geo.is_capital(place) or self.is_dateline(m):
             return False
         name, text = fold(place.name), fold(m.text)
         if name not in text and text not in name:
@@ -342,6 +343,13 @@ class PlaceRules(Reading):
         country = next((e for e in places if is_country(e) and best.place and e.country == best.place.country), None)
         return [best] if country is None or country is best else [best, country]
 
+    def is_dateline(self, m: Mention) -> bool:
+        """Is the name the dateline that opens a paragraph ("OTTAWA, 4 juillet (AFP) - ...",
+        "HALIFAX (Reuters) — ...")? It says where the reporter writes, not where the event is."""
+        if m.start > 0 and self.body[m.start - 1] != "\n":
+            return False
+        return re.match(r"\s*(?:,[^.,;\n]{1,30})?\s*(?:\([^)\n]{1,30}\)\s*)?[—–-]{1,2}\s", self.body[m.end:m.end + 60]) is not None
+
     def widest_place(self, places: list[Entity]) -> Entity:
         """The scene when the lead names none: the country the article names most (first named
         on a tie), else the widest place it names (a region before a town named in passing)."""
@@ -363,7 +371,8 @@ class PlaceRules(Reading):
         """The place named before ``lead_end`` that best sets the scene: geocoded, a setting
         ("à X", "in X") rather than an actor (with ``settings_only``, only a setting), the most
         specific, the first; a site in no known country comes after the places the gazetteer
-        knows. A capital that only speaks or acts ("Ottawa a estimé") is no setting."""
+        knows. A capital that only speaks or acts ("Ottawa a estimé") is no setting, nor is a
+        dateline."""
         best = None
         for e in places:
             for m in e.mentions:
@@ -371,6 +380,7 @@ class PlaceRules(Reading):
                     continue
                 capital = e.place is not None and self.geo.is_capital(e.place)
                 setting = not self.acts(m) or (e.kind == "place" and not (capital and self.is_subject(m)))
+                setting = setting and not self.is_dateline(m)
                 if settings_only and not setting:
                     continue
                 kind = e.place.kind if e.place else "other"
