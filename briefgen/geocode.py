@@ -670,7 +670,8 @@ class Geocoder:
             return Place(shown, "city", city[_CC], city[_LAT], city[_LON])
         for row in ct["subdivisions"]:
             if row[_S_CC] in codes and k in (*row[_S_KEYS], *row[_S_FR_KEYS]):
-                return Place(row[_S_FR] if lang == "fr" else row[_S_NAME], "region", row[_S_CC], row[_S_LAT], row[_S_LON])
+                shown = row[_S_FR] if lang == "fr" else row[_S_NAME]
+                return Place(shown, "region", row[_S_CC], row[_S_LAT], row[_S_LON])
         return None
 
     def _resolve(self, k: str, lang: str) -> Place | None:

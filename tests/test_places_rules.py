@@ -52,7 +52,8 @@ def events(facts) -> list[str]:
            "The bill cuts subsidies to farmers across Canada.\n", "Lincoln"),
     # an honorific before the name, and the subject of a speech verb
     ("fr", "Le projet de loi sur l'eau a été adopté mardi à Liège. M. Florence a déclaré que la Belgique "
-           "devait protéger ses rivières. Florence a ajouté que le texte serait appliqué dès l'été.\n", "Florence"),
+           "devait protéger ses rivières. Florence a ajouté que le texte serait appliqué dès l'été.\n",
+     "Florence"),
     # the surname of a person named in full, whatever NER calls it afterwards
     ("en", "Police in Canada arrested Peter Valence on Friday in Toronto. Valence was charged with fraud, "
            "and the court set bail for Valence at 20,000 dollars.\n", "Valence"),

@@ -27,6 +27,10 @@ from .reading import (
 _OF = re.compile(r"\s+(?:de la|de l'|du|des|de|d'|of the|of)\s+|\s+d'")
 
 
+# what follows the place of a dateline: ", 4 juillet", "(AFP)", then a dash
+_DATELINE = re.compile(r"\s*(?:,[^.,;\n]{1,30})?\s*(?:\([^)\n]{1,30}\)\s*)?[—–-]{1,2}\s")
+
+
 class PlaceRules(Reading):
     """Places of the story, their kind and coordinates, and the scene of the event."""
 
@@ -163,9 +167,10 @@ class PlaceRules(Reading):
         return not self.acts(m)
 
     def place_of(self, m: Mention) -> Place | None:
-        """The place a name stands for; none for a plan, a law or an operation. A town must lie in a country the article names (a town
-        of that name there is taken instead, else it stays a place without coordinates when it
-        sets a scene), unless a place noun in the lead says it is one."""
+        """The place a name stands for; none for a plan, a law or an operation. A town must lie
+        in a country the article names (a town of that name there is taken instead, else it
+        stays a place without coordinates when it sets a scene), unless a place noun in the
+        lead says it is one."""
         if (m.start, m.end) in self.sites:
             return self.site_place(m, self.sites[(m.start, m.end)])
         if self.names_a_programme(m):
@@ -195,7 +200,7 @@ class PlaceRules(Reading):
         a possessive ("Acme's headquarters" -> "Acme headquarters"), in the country of the place
         it names as its own ("Elm" in "the Elm station", "Dakar" in "la place X de Dakar"), when
         the gazetteer knows one there."""
-        shown = re.split(r"\s+(?:de la|de l'|du|des|de|d'|of the|of|in)\s+|\s+d'", site.text)[0]
+        shown = _OF.split(re.split(r"\s+in\s+", site.text)[0])[0]
         shown = re.sub(r"['’]s\b", "", shown)
         if site.tok_start < name.tok_start:  # "la place X": the name is the site's; only "de Dakar" places it
             parts = _OF.split(name.text)
@@ -348,7 +353,7 @@ class PlaceRules(Reading):
         "HALIFAX (Reuters) — ...")? It says where the reporter writes, not where the event is."""
         if m.start > 0 and self.body[m.start - 1] != "\n":
             return False
-        return re.match(r"\s*(?:,[^.,;\n]{1,30})?\s*(?:\([^)\n]{1,30}\)\s*)?[—–-]{1,2}\s", self.body[m.end:m.end + 60]) is not None
+        return _DATELINE.match(self.body[m.end:m.end + 60]) is not None
 
     def widest_place(self, places: list[Entity]) -> Entity:
         """The scene when the lead names none: the country the article names most (first named
