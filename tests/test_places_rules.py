@@ -280,3 +280,15 @@ def test_a_dateline_is_a_place_but_not_the_scene(extractor, language, body):
     facts = facts_of(extractor, body, language)
     assert events(facts) == ["Manitoba"]
     assert location(facts, "Halifax").country == "CA"
+
+
+def test_a_site_named_with_and_without_an_acronym_is_one_site(extractor):
+    facts = facts_of(
+        extractor,
+        "The delegates met at the World Grain Organisation headquarters in Halifax on Monday. "
+        "Protesters later gathered outside the W.G.O. headquarters, police said.\n",
+        language="en",
+    )
+    sites = [loc for loc in facts.locations if loc.kind == "site"]
+    assert len(sites) == 1, sites
+    assert "W.G.O. headquarters" in sites[0].aliases

@@ -253,6 +253,7 @@ class PlaceRules(Reading):
                 owner = owners[0]
                 owner.mentions.extend(e.mentions)
                 e.mentions = []
+        self.merge_sites()
         # "the people of Grindavik" tagged as a body, once "the town of Grindavik" is a place
         place_forms = {fold(f): e for e in self.entities if e.kind == "place" and e.mentions for f in e.forms()}
         for e in self.entities:
@@ -261,6 +262,18 @@ class PlaceRules(Reading):
                 target.mentions.extend(e.mentions)
                 e.mentions = []
         self.entities = [e for e in self.entities if e.mentions]
+
+    def merge_sites(self) -> None:
+        """One site under two names, one with an acronym ("U.N. headquarters", "United Nations
+        headquarters"): the longer name keeps both."""
+        sites = [e for e in self.entities if e.kind == "place" and e.place is not None and e.place.kind == "site"
+                 and e.mentions]
+        for short in sites:
+            for long in sites:
+                if long is not short and long.mentions and short.mentions \
+                        and _abbreviates(fold(short.place.name).split(), fold(long.place.name).split()):
+                    long.mentions.extend(short.mentions)
+                    short.mentions = []
 
     def settle_unknown_places(self) -> None:
         """A name NER calls a place that the gazetteer does not know, and that no mention uses
@@ -393,6 +406,15 @@ class PlaceRules(Reading):
                 if best is None or rank < best[0]:
                     best = (rank, e)
         return best[1] if best else None
+
+
+def _abbreviates(short: list[str], long: list[str]) -> bool:
+    """Are the folded words the long name with some words cut to their initials ("u n
+    headquarters" for "united nations headquarters": folding splits "U.N." into letters)?"""
+    if len(short) != len(long) or short == long:
+        return False
+    cut = [a != b for a, b in zip(short, long)]
+    return sum(cut) >= 2 and all(len(a) == 1 and b.startswith(a) for a, b, c in zip(short, long, cut) if c)
 
 
 def _inside(words: list[str], names: list[list[str]]) -> bool:
