@@ -106,4 +106,6 @@ class Facts:
 
     @property
     def event_location(self) -> Location | None:
-        return next((loc for loc in self.locations if loc.event), None)
+        events = [loc for loc in self.locations if loc.event]
+        # the scene at two scales (a town and its country): the town
+        return next((loc for loc in events if loc.kind != "country"), events[0] if events else None)

@@ -646,6 +646,34 @@ class Geocoder:
                         place = self._subdivision(rest, lang)
         return place
 
+    def lookup_in(self, name: str, lang: str, countries: Iterable[str]) -> Place | None:
+        """The place of that name that lies in one of ``countries`` (ISO alpha-2): the
+        usual answer when it does, else the most populous city of that name there, else a
+        first-level subdivision of that name there ("Ontario" in a story about Canada is
+        the province, not the Californian town); None when none of them has it."""
+        codes = {str(c).upper() for c in countries if c}
+        place = self.lookup(name, lang)
+        if place is not None and place.country in codes:
+            return place
+        k = normalize(name)
+        ct = self._ct
+        rows = [ct["by_country"].get((cc, k)) for cc in codes]
+        j = ct["alternate"].get(k)
+        if j is not None and self._cities[ct["alt_owner"][j]][_CC] in codes:
+            rows.append(ct["alt_owner"][j])
+        rows = [r for r in rows if r is not None]
+        if rows:
+            best = max(rows, key=lambda r: self._cities[r][_POP])
+            city = self._cities[best]
+            shown = self._city_display.get(lang, {}).get(best) or (
+                city[_NAME] if lang == "en" or normalize(city[_NAME]) == k else name)
+            return Place(shown, "city", city[_CC], city[_LAT], city[_LON])
+        for row in ct["subdivisions"]:
+            if row[_S_CC] in codes and k in (*row[_S_KEYS], *row[_S_FR_KEYS]):
+                shown = row[_S_FR] if lang == "fr" else row[_S_NAME]
+                return Place(shown, "region", row[_S_CC], row[_S_LAT], row[_S_LON])
+        return None
+
     def _resolve(self, k: str, lang: str) -> Place | None:
         """Gazetteer, then the merged index (steps 1-4), for a normalised key."""
         hit = self._gazetteer.get(k)

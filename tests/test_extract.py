@@ -105,7 +105,8 @@ def test_event_location_is_the_most_specific_setting_of_the_lead(extractor):
         "Le Mali a demandé l'aide de la France.\n",
     )
     events = [loc.name for loc in facts.locations if loc.event]
-    assert events == ["Tombouctou"]
+    assert events == ["Tombouctou", "Mali"]  # the scene at two scales: the town, and its country
+    assert facts.event_location.name == "Tombouctou"
     tombouctou = next(loc for loc in facts.locations if loc.name == "Tombouctou")
     assert tombouctou.country == "ML" and tombouctou.lat is not None
 

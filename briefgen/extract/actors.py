@@ -56,6 +56,7 @@ class ActorRules(Reading):
 
     def cluster(self, mentions: list[Mention]) -> None:
         persons: list[Mention] = []
+        mentions = self.read_places(mentions)
         for m in mentions:
             key = fold(m.text)
             if m.label not in ORG_LABELS and self.title_follows(m):
@@ -66,8 +67,10 @@ class ActorRules(Reading):
                 self.add(("country", code), m, kind="country", country=code, acts=True)
                 continue
             place = self.place_of(m)
-            if place is not None and place.kind == "city" and m.label not in PLACE_LABELS \
-                    and not self.geo.is_capital(place) and self.is_subject(m) and not self.after_place_noun(m):
+            if self.used_as_person(m, place):
+                persons.append(m)  # "Senator Lincoln", "Lincoln said": a person, not that town
+                continue
+            if place is not None and self.mistaken_town(m, place):
                 place = None  # "le Hamas a estimé": a body that shares a small town's name, not that town
             if place is not None and place.kind == "country":
                 self.add(("country", place.country), m, kind="country", place=place, country=place.country,
@@ -77,7 +80,7 @@ class ActorRules(Reading):
                 self.add(("country", place.country), m, kind="country", country=place.country, acts=True)
                 self.add(("place", place.name), m, kind="place", place=place, country=place.country, located=True, count=False)
                 continue
-            if place is not None and not self.has_org_head(m.text) and (
+            if place is not None and (place.kind == "site" or not self.has_org_head(m.text)) and (
                 m.label in PLACE_LABELS or place.kind in ("city", "country") or not self.acts(m)
             ):
                 self.add(("place", place.name), m, kind="place", place=place, country=place.country, located=True)
@@ -101,6 +104,7 @@ class ActorRules(Reading):
         self.cluster_persons(persons)
         self.merge_name_parts()
         self.find_agencies()
+        self.settle_unknown_places()
         self.merge_organizations()
         self.find_governments()
         self.tidy_places()

@@ -36,6 +36,8 @@ class Lexicon:
     inversion_markers: set[str] = field(default_factory=set)
     portfolios: set[str] = field(default_factory=set)
     place_nouns: dict[str, str] = field(default_factory=dict)  # noun -> kind of the place it names
+    site_nouns: set[str] = field(default_factory=set)  # facilities a name joins: "X headquarters", "place X"
+    programme_nouns: set[str] = field(default_factory=set)  # "le plan X", "the X Act": the name is no place
     name_links: set[str] = field(default_factory=set)
     member_nouns: set[str] = field(default_factory=set)
     source_nouns: set[str] = field(default_factory=set)
