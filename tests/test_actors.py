@@ -109,3 +109,12 @@ def test_a_body_named_only_in_a_title_is_not_an_actor(extractor):
     )
     assert "Hervé Lantier" in [a.name for a in facts.actors]
     assert not any(a.kind == "organization" for a in facts.actors), [a.name for a in facts.actors]
+
+
+def test_initials_of_a_full_name_are_the_same_person(extractor):
+    facts = facts_of(
+        extractor,
+        "Le président Bertrand Valloire a promis des emplois. Son rival a répliqué que B. Valloire "
+        "n'avait tenu aucune promesse.\n",
+    )
+    assert [a.name for a in facts.actors if "Valloire" in a.name] == ["Bertrand Valloire"]

@@ -177,3 +177,12 @@ def test_a_collective_of_a_named_body_is_that_body(extractor):
         "Les analystes de la banque Verdane estiment que la croissance ralentira en 2031.\n",
     )
     assert not any(a.kind == "group" for a in facts.actors)
+
+
+def test_a_quotation_never_takes_its_speaker_from_the_next_paragraph(extractor):
+    facts = facts_of(
+        extractor,
+        "« Le tramway sera prolongé jusqu'au port avant la fin du mandat ».\n\n"
+        "Le collectif Vélo Libre faisait part lundi de son inquiétude sur le chantier.\n",
+    )
+    assert speakers_of(facts, "Le tramway sera prolongé") == []

@@ -375,7 +375,7 @@ class ActorRules(Reading):
                 words.pop(0)
             return " ".join(words)
 
-        forms = sorted({clean(m.text) for m in persons}, key=lambda t: (-len(fold(t).split()), t))
+        forms = sorted({clean(m.text) for m in persons}, key=lambda t: (-len(fold(t).split()), -len(t), t))
         clusters: list[tuple[str, Entity]] = []  # (longest folded form, entity)
         assign: dict[str, Entity] = {}
         for form in forms:
@@ -389,6 +389,9 @@ class ActorRules(Reading):
                     long_words[-len(words):] == words or long_words[: len(words)] == words
                 )):
                     target = entity
+                    break
+                if _initials_of(words, long_words):
+                    target = entity  # "B. Obama", "J. R. Smith": initials of the full name
                     break
                 if len(words) == len(long_words) and words[-1] == long_words[-1] or SequenceMatcher(None, key, long_key).ratio() >= 0.86:
                     if SequenceMatcher(None, key, long_key).ratio() >= 0.8:
@@ -616,3 +619,9 @@ def _same_body(long: str, short: str, short_raw: str) -> bool:
     return len(short_words) >= 2 and long.split()[: len(short_words)] == short_words or (
         len(short) > 8 and SequenceMatcher(None, short, long).ratio() >= 0.9
     )
+
+
+def _initials_of(words: list[str], long_words: list[str]) -> bool:
+    """Are ``words`` the name ``long_words`` with some of its first names as initials ("b obama")?"""
+    return len(words) == len(long_words) and words != long_words and words[-1] == long_words[-1] and all(
+        w == lw or len(w) == 1 and lw.startswith(w) for w, lw in zip(words[:-1], long_words[:-1]))

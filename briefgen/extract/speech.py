@@ -372,8 +372,9 @@ class SpeechRules(Reading):
                 # a quotation alone in its sentence: the speaker introduced just before or after
                 if who is None and not verbs and si > 0:
                     who = self.quote_speaker_nearby(si - 1)
-                if who is None and not verbs and si + 1 < len(self.sents):
-                    who = self.quote_speaker_nearby(si + 1, after=True)
+                if who is None and not verbs and si + 1 < len(self.sents) \
+                        and self.paragraph_start(self.sents[si + 1].start_char) <= q[0]:
+                    who = self.quote_speaker_nearby(si + 1, after=True)  # never from the next paragraph
                 if who is None and not verbs:
                     who = self.continued_speaker(q, last)
                 if who is None:
