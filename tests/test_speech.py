@@ -186,3 +186,25 @@ def test_a_quotation_never_takes_its_speaker_from_the_next_paragraph(extractor):
         "Le collectif Vélo Libre faisait part lundi de son inquiétude sur le chantier.\n",
     )
     assert speakers_of(facts, "Le tramway sera prolongé") == []
+
+
+def test_pour_lui_gives_the_speaker_a_pronoun_stands_for(extractor):
+    facts = facts_of(
+        extractor,
+        "Jean Morlaix revient sur sa carrière. Pour lui, la presse régionale le décrit comme « rigide » "
+        "depuis son élection.\n",
+    )
+    found = [r for r in facts.reactions if "la presse régionale le décrit" in r.text]
+    assert [r.speaker for r in found] == ["Jean Morlaix"]
+    assert not found[0].text.startswith("Pour")
+
+
+def test_european_leaders_speak_for_the_union_and_brussels_too(extractor):
+    facts = facts_of(
+        extractor,
+        "Les dirigeants européens se sont félicités du résultat des élections portugaises. Bruxelles "
+        "estime que le nouveau gouvernement tiendra ses engagements.\n",
+    )
+    assert speakers_of(facts, "du résultat des élections portugaises") == ["Union européenne"]
+    assert speakers_of(facts, "le nouveau gouvernement tiendra") == ["Union européenne"]
+    assert not any(a.name == "Belgique" for a in facts.actors)

@@ -107,6 +107,7 @@ class ActorRules(Reading):
         self.settle_unknown_places()
         self.merge_organizations()
         self.find_governments()
+        self.merge_body_seats()
         self.tidy_places()
 
     def merge_name_parts(self) -> None:
@@ -234,11 +235,41 @@ class ActorRules(Reading):
                 if body is not None and body.kind == "organization":
                     body.mentions.append(self.mention_of(self.doc[min(c.i for c in names):tok.i + 1], "DESC"))
                     continue
+            if code is None and official and self.supranational_body(tok) is not None:
+                body, adjective = self.supranational_body(tok)
+                self.add(("org", fold(body)), self.mention_of(self.doc[min(tok.i, adjective.i):max(tok.i, adjective.i) + 1], "DESC"),
+                         kind="organization", acts=True).name = body
+                continue
             if code is None and not official and tok.dep_.startswith("nsubj") and self.is_bare_definite(tok):
                 code = self.main_country()
             if code is None:
                 continue
             self.add(("country", code), self.mention_of(self.doc[start:end], "ORG"), kind="country", country=code, acts=True)
+
+    def merge_body_seats(self) -> None:
+        """A seat that speaks ("Bruxelles estime") stands for the body seated there when the article
+        names that body (the lexicon's ``body_seats``), not for the seat's country."""
+        for seat, body in self.lex.body_seats.items():
+            target = next((e for e in self.entities if e.kind == "organization"
+                           and fold(body) in {fold(self.name_of(e)), *(fold(f) for f in e.forms())}), None)
+            if target is None:
+                continue
+            for entity in self.entities:
+                if entity is not target and entity.kind == "country":
+                    moved = [m for m in entity.mentions if fold(m.text) == seat]
+                    entity.mentions = [m for m in entity.mentions if fold(m.text) != seat]
+                    target.mentions.extend(moved)
+        self.entities = [e for e in self.entities if e.mentions]
+
+    def supranational_body(self, tok):
+        """(name, adjective) of the body an adjective names for an officials noun ("les dirigeants
+        européens" -> the European Union), from the lexicon's ``supranational_adjectives``."""
+        for child in tok.children:
+            body = self.lex.supranational_adjectives.get(fold(child.text)) if child.dep_ == "amod" else None
+            if body:
+                known = next((e for e in self.entities if e.kind == "organization" and fold(body) in {fold(f) for f in e.forms()}), None)
+                return (self.name_of(known) if known is not None and known.name else body), child
+        return None
 
     def nationality_of(self, tok) -> tuple[str | None, int, int]:
         """The country a nationality adjective or an English possessive gives a noun ("le

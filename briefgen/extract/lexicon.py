@@ -47,6 +47,9 @@ class Lexicon:
     official_nouns: set[str] = field(default_factory=set)
     no_object_verbs: set[str] = field(default_factory=set)
     content_prepositions: set[str] = field(default_factory=set)
+    object_pronouns: set[str] = field(default_factory=set)
+    supranational_adjectives: dict[str, str] = field(default_factory=dict)
+    body_seats: dict[str, str] = field(default_factory=dict)
     collective_nouns: dict[str, str] = field(default_factory=dict)  # unnamed collective -> kind ("group")
     polysemous_terms: set[str] = field(default_factory=set)  # topic terms with several senses
 

@@ -307,6 +307,9 @@ class SpeechRules(Reading):
             return True
         if lemma == fold(tok.text) and lemma + "r" in self.lex.speech_verbs:
             return True  # the lemmatizer left "estime" as is: "estimer"
+        if tok.pos_ == "NOUN" and lemma.endswith("e") and lemma + "r" in self.lex.speech_verbs \
+                and any(c.dep_.startswith("aux") for c in tok.children):
+            return True  # a participle taken for a noun: "se sont félicités" (lemma "félicité")
         if lemma in self.lex.clause_speech_verbs:  # "elle dévoile que ...", not "il a dévoilé son plan"
             return any(c.dep_ == "ccomp" for c in tok.children)
         # "met en cause", "a mis en garde": the words after the verb, adverbs skipped
@@ -354,16 +357,19 @@ class SpeechRules(Reading):
                         used_quotes.update(q for q in sent_quotes if content[0] <= q[0] and q[1] <= content[1])
                 last, self.last_speech_at = speaker, verb.i
             # attribution markers: "selon Washington", "according to X"
-            marker_speaker = self.marker_speaker(sent)
-            if marker_speaker is not None and not verbs:
+            marker_speaker = self.marker_speaker(sent, last)
+            if marker_speaker is not None and not speakers:
                 text = self.body[self.content_start(sent):sent.end_char]
-                text = re.sub(r",?\s*(selon|d'après|according to)\s+[^,.;]+[,.]?", " ", text, flags=re.I)
+                markers = "|".join(_loose(m) for m in self.lex.attribution_markers)
+                text = re.sub(r"(?:^|,)\s*(?:" + markers + r")\s+[^,.;]+[,.]?", " ", text, flags=re.I)
                 text = re.sub(r"\s+", " ", text).strip(" ,.;:")
                 for form in sorted(marker_speaker.forms(), key=len, reverse=True):
                     if text.startswith(form + ","):
                         text = text[len(form) + 1:].strip()  # "selon le chef …, Josep Borrell, …"
-                if not sent_quotes and len(text.split()) >= 4:
+                fragments = all(len(self.body[q[0]:q[1]].split()) < MIN_DIRECT_WORDS for q in sent_quotes)
+                if fragments and len(text.split()) >= 4:  # quoted words inside are part of what is reported
                     out.append((marker_speaker, Reaction("", text, "indirect", [self.evidence(si)])))
+                    used_quotes.update(sent_quotes)
             for q in sent_quotes:
                 words = self.body[q[0]:q[1]].split()
                 if len(words) < MIN_DIRECT_WORDS or q in used_quotes:
@@ -416,7 +422,7 @@ class SpeechRules(Reading):
                 return self.speaker_of(tok, None)
         return None
 
-    def marker_speaker(self, sent) -> Entity | None:
+    def marker_speaker(self, sent, last: Entity | None = None) -> Entity | None:
         low = self.body[sent.start_char:sent.end_char]
         for marker in self.lex.attribution_markers:
             for m in re.finditer(r"(?<!\w)" + _loose(marker) + r"\s+", low, re.I):
@@ -427,6 +433,9 @@ class SpeechRules(Reading):
                 while tok.start + 1 < sent.end and self.doc[tok.start].pos_ == "DET":
                     tok = self.doc[tok.start + 1:tok.start + 2]  # "according to the United Nations"
                 entity = self.entity_in(tok.start, tok.start + 1, containing=True)
+                word = fold(self.doc[tok.start].text)
+                if entity is None and (word in self.lex.pronouns or word in self.lex.object_pronouns):
+                    entity = self.pronoun_referent(tok.start, last)  # "Pour lui, …", "according to her"
                 if entity is None:
                     # "according to civil protection chief X,": the name in the phrase, up to its comma
                     end = tok.start
