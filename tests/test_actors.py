@@ -118,3 +118,14 @@ def test_initials_of_a_full_name_are_the_same_person(extractor):
         "n'avait tenu aucune promesse.\n",
     )
     assert [a.name for a in facts.actors if "Valloire" in a.name] == ["Bertrand Valloire"]
+
+
+def test_a_name_with_a_number_is_one_body(extractor):
+    facts = facts_of(
+        extractor,
+        "La chaîne Horizon 9 a diffusé le reportage lundi. Selon Horizon 9, la correspondante est saine et "
+        "sauve. En Bretagne 24 personnes ont été évacuées.\n",
+    )
+    names = [a.name for a in facts.actors]
+    assert "Horizon 9" in names, names
+    assert not any("24" in n for n in names), names

@@ -192,9 +192,26 @@ class Reading:
                 if m.group(0)[0].isupper() and not any(x.start <= m.start() < x.end for x in out):
                     out.append(self._mention_at(m.start(), m.end(), "ORG"))
         out = [m for m in out if m is not None]
-        for named in self.spelled_out_names():  # "Union of Rationalist Atheists and Agnostics (UAAR)"
+        for named in self.spelled_out_names() + self.numbered_names():  # "… Agnostics (UAAR)", "France 24"
             out = [m for m in out if m.end <= named.start or m.start >= named.end] + [named]
         return sorted(out, key=lambda m: m.start)
+
+    def numbered_names(self) -> list[Mention]:
+        """Names with a number inside or at the end ("France 24", "Movimento 5 Stelle", "Canal 9"),
+        which NER cuts at the number: one body's name when it is not followed by a common word
+        ("France 24 a condamné", not "en France 24 personnes") and starts no date ("juin 2012")."""
+        found = []
+        for m in re.finditer(r"\b((?:[A-ZÀ-Ý][\w'’-]+ )+)(\d{1,3})\b((?: [A-ZÀ-Ý][\w'’-]+)*)", self.body):
+            span = self.doc.char_span(m.start(), m.end(), alignment_mode="contract")
+            if span is None or any(fold(t.text) in self.lex.stop_entities for t in span) or span[0].is_sent_start:
+                continue
+            after = self.doc[span.end] if span.end < len(self.doc) else None
+            if not m.group(3) and after is not None and after.is_lower and after.pos_ in ("NOUN", "ADJ", "NUM"):
+                continue  # "24 personnes", "2 millions"
+            if not any(t.ent_type_ for t in span):
+                continue  # only where NER saw a name and cut it
+            found.append(self.mention_of(span, "ORG"))
+        return found
 
     def spelled_out_names(self) -> list[Mention]:
         """Bodies written out before their acronym in brackets, whose capitalised words give the
