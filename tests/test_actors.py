@@ -129,3 +129,15 @@ def test_a_name_with_a_number_is_one_body(extractor):
     names = [a.name for a in facts.actors]
     assert "Horizon 9" in names, names
     assert not any("24" in n for n in names), names
+
+
+def test_a_possessive_body_and_an_attributed_clause(extractor):
+    facts = facts_of(
+        extractor,
+        "Nora Quint left the company in May. According to Nora Quint, a manager for the Marlow County "
+        "Sheriff's office was given the files. The Marlow County Sheriff's office declined to comment.\n",
+        language="en",
+    )
+    quint = next(a for a in facts.actors if a.name == "Nora Quint")
+    assert quint.role is None
+    assert any(a.name == "Marlow County Sheriff's office" for a in facts.actors), [a.name for a in facts.actors]

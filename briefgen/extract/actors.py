@@ -523,10 +523,17 @@ class ActorRules(Reading):
                 return best
         right = self.body[m.end:sent.end_char]
         match = re.match(r"\s*,\s*([^,;:()]+)", right)
-        if match:
+        before = fold(self.body[max(sent.start_char, m.start - 20):m.start])
+        if match and not any(before.endswith(fold(marker)) for marker in self.lex.attribution_markers):
+            # ("According to X, a detective …": what follows the name is what X says, not X's title)
             # "un transfuge devenu chercheur qui dirige ...": the role stops at a relative clause
             segment = re.split(r"\s(?:qui|que|dont|who|which|that|whose)\s", match.group(1).strip())[0]
             segment = re.split(r"[.!?](?:\s|$)|[«»\"“”]", segment)[0].strip(" .!?")  # never past the sentence or into a quote
+            start = m.end + right.index(match.group(1))
+            verb = next((t for t in self.doc[m.tok_end:m.tok_end + 40] if t.idx >= start and t.idx < start + len(segment)
+                         and (t.pos_ == "AUX" or "Fin" in t.morph.get("VerbForm"))), None)
+            if verb is not None:
+                segment = self.body[start:verb.idx].strip()  # an apposition has no verb of its own
             title = self.title_at(segment)
             if title or re.match(r"(un|une|the|a|an)\s", segment, re.I) and any(
                 f" {t} " in f" {fold(segment)} " for t in self.lex.titles

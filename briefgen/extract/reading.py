@@ -288,6 +288,9 @@ class Reading:
                 end += 2
             elif ent.label_ in ORG_LABELS and tok.is_alpha and tok.is_upper and len(tok.text) >= 2 and prev.is_alpha:
                 end += 1  # "Crédit Mutuel" + "CIC"
+            elif ent.label_ in ORG_LABELS | PLACE_LABELS and prev.text.endswith(("'s", "’s", "'", "’")) and tok.is_lower \
+                    and fold(tok.text) in self.lex.organization_heads:
+                end += 1  # "the Harbour Sheriff's" + "office": the body the possessive names
             elif ent.label_ in ORG_LABELS and fold(tok.text) in self.lex.name_links and self.has_org_head(doc[start:end].text):
                 # "Institut mondial d'études" + "sur la Corée du Nord"
                 j = end + 1
