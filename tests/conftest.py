@@ -193,3 +193,27 @@ def briefgen_cmd() -> list[str]:
         return [str(script)]
     found = shutil.which("briefgen")
     return [found] if found else [sys.executable, "-m", "briefgen"]
+
+
+# --------------------------------------------------------------------------- extraction on written sentences
+
+
+@pytest.fixture(scope="session")
+def extractor():
+    """One extractor (models loaded once) for the rule tests on sentences of our own."""
+    from briefgen.config import load_config
+    from briefgen.extract import Extractor
+
+    return Extractor(load_config(REPO_CONFIG))
+
+
+def facts_of(extractor, body: str, language: str = "fr", title: str | None = None):
+    """The facts of a body written for a test."""
+    from briefgen.ingest import Article
+
+    return extractor.extract(Article(id="t", path=Path("t.txt"), body=body, language=language, title=title))
+
+
+def speakers_of(facts, words: str) -> list[str]:
+    """The speakers of the reactions whose text holds ``words``."""
+    return [r.speaker for r in facts.reactions if words in r.text]

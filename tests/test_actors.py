@@ -2,23 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
-import pytest
-
-from conftest import REPO_CONFIG
-from briefgen.config import load_config
-from briefgen.extract import Extractor
-from briefgen.ingest import Article
-
-
-@pytest.fixture(scope="module")
-def extractor() -> Extractor:
-    return Extractor(load_config(REPO_CONFIG))
-
-
-def facts_of(extractor: Extractor, body: str, language: str = "fr"):
-    return extractor.extract(Article(id="t", path=Path("t.txt"), body=body, language=language))
+from conftest import facts_of, speakers_of
 
 
 def test_a_body_name_ner_cut_in_two_is_one_actor(extractor):
@@ -26,10 +11,6 @@ def test_a_body_name_ner_cut_in_two_is_one_actor(extractor):
     names = [a.name for a in facts.actors]
     assert "Europe Solidaire Les Verts" in names
     assert "Les Verts" not in names and "Europe Solidaire" not in names
-
-
-def speakers_of(facts, words: str) -> list[str]:
-    return [r.speaker for r in facts.reactions if words in r.text]
 
 
 def test_unnamed_officials_with_a_nationality_speak_for_their_country(extractor):

@@ -7,25 +7,13 @@ test, not taken from the dev set.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
-from conftest import REPO_CONFIG, write_config, yaml_str
+from conftest import facts_of, write_config, yaml_str
 from briefgen.config import load_config
 from briefgen.errors import BriefgenError
 from briefgen.extract import Extractor, Lexicon, load_model
-from briefgen.ingest import Article
-
-
-@pytest.fixture(scope="module")
-def extractor() -> Extractor:
-    return Extractor(load_config(REPO_CONFIG))
-
-
-def facts_of(extractor: Extractor, body: str, language: str = "fr"):
-    article = Article(id="t", path=Path("t.txt"), body=body, language=language)
-    return extractor.extract(article)
 
 
 def actor(facts, name):

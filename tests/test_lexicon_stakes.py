@@ -6,24 +6,10 @@ Every sentence here is made up; the names are fictional.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from conftest import REPO_CONFIG
-from briefgen.config import load_config
-from briefgen.extract import Extractor, Lexicon
-from briefgen.ingest import Article
-
-
-@pytest.fixture(scope="module")
-def extractor() -> Extractor:
-    return Extractor(load_config(REPO_CONFIG))
-
-
-def facts_of(extractor: Extractor, body: str, language: str = "fr", title: str | None = None):
-    article = Article(id="t", path=Path("t.txt"), body=body, language=language, title=title)
-    return extractor.extract(article)
+from conftest import facts_of
+from briefgen.extract import Lexicon
 
 
 def topics(facts) -> set[str]:

@@ -6,23 +6,9 @@ name of a real town on purpose.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from conftest import REPO_CONFIG
-from briefgen.config import load_config
-from briefgen.extract import Extractor
-from briefgen.ingest import Article
-
-
-@pytest.fixture(scope="module")
-def extractor() -> Extractor:
-    return Extractor(load_config(REPO_CONFIG))
-
-
-def facts_of(extractor: Extractor, body: str, language: str = "fr"):
-    return extractor.extract(Article(id="t", path=Path("t.txt"), body=body, language=language))
+from conftest import facts_of
 
 
 def names(loc) -> set[str]:

@@ -4,27 +4,9 @@ reported speech beyond "dire"."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from conftest import REPO_CONFIG
-from briefgen.config import load_config
-from briefgen.extract import Extractor
-from briefgen.ingest import Article
-
-
-@pytest.fixture(scope="module")
-def extractor() -> Extractor:
-    return Extractor(load_config(REPO_CONFIG))
-
-
-def facts_of(extractor: Extractor, body: str, language: str = "fr"):
-    return extractor.extract(Article(id="t", path=Path("t.txt"), body=body, language=language))
-
-
-def speakers_of(facts, words: str) -> list[str]:
-    return [r.speaker for r in facts.reactions if words in r.text]
+from conftest import facts_of, speakers_of
 
 
 def test_inverted_pronoun_is_the_subject_named_since_the_last_speaker(extractor):

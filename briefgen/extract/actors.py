@@ -606,7 +606,7 @@ class ActorRules(Reading):
             forms = Counter(m.text for m in entity.mentions if m.label != "DESC") or entity.forms()
             # people and bodies by their fullest name; other entities by their usual one
             full = entity.kind in ("person", "organization")
-            name = max(forms, key=lambda f: (len(f.split()) if full else 0, forms[f], len(f)))
+            name = max(forms, key=lambda f: (len(f.split()) if full else 0, not _has_initial(f), forms[f], len(f)))
             if entity.kind == "person":
                 words = name.split()
                 while words and words[0].casefold() in self.lex.honorifics:
@@ -663,3 +663,8 @@ def _initials_of(words: list[str], long_words: list[str]) -> bool:
     """Are ``words`` the name ``long_words`` with some of its first names as initials ("b obama")?"""
     return len(words) == len(long_words) and words != long_words and words[-1] == long_words[-1] and all(
         w == lw or len(w) == 1 and lw.startswith(w) for w, lw in zip(words[:-1], long_words[:-1]))
+
+
+def _has_initial(name: str) -> bool:
+    """ "B. Obama": a first name given by its initial (the full form names a person better)."""
+    return any(len(w.rstrip(".")) == 1 and w[:1].isupper() for w in name.split()[:-1])
