@@ -190,3 +190,13 @@ def test_european_leaders_speak_for_the_union_and_brussels_too(extractor):
     assert speakers_of(facts, "du résultat des élections portugaises") == ["Union européenne"]
     assert speakers_of(facts, "le nouveau gouvernement tiendra") == ["Union européenne"]
     assert not any(a.name == "Belgique" for a in facts.actors)
+
+
+def test_a_that_clause_after_a_statement_noun_is_what_was_said(extractor):
+    facts = facts_of(
+        extractor,
+        "Port director Alan Whitcombe told reporters in a statement that the northern terminal would "
+        "close for repairs in March.\n",
+        language="en",
+    )
+    assert any("the northern terminal would close" in r.text for r in facts.reactions if r.speaker == "Alan Whitcombe"), facts.reactions

@@ -478,7 +478,21 @@ class SpeechRules(Reading):
                 kids.append(c)
             elif c.dep_ in ("obl:arg", "prep") and fold(edge.text if preposition else c.text) in self.lex.content_prepositions:
                 kids.append(c)
-        return kids
+        return self.clauses_of_source_nouns(verb) + kids
+
+    def clauses_of_source_nouns(self, verb) -> list:
+        """ "told X in a statement that …", "explique dans un communiqué que …": a that-clause the
+        parser hung on the statement noun is what the verb reports."""
+        found = []
+        for c in verb.children:
+            if c.i < verb.i or c.dep_ not in ("prep", "obl", "obl:arg", "obl:mod"):
+                continue
+            noun = c if c.pos_ == "NOUN" else next((k for k in c.children if k.dep_ == "pobj"), None)
+            if noun is None or fold(noun.lemma_) not in self.lex.source_nouns:
+                continue
+            found += [k for k in noun.children if k.i > noun.i and k.dep_ in ("acl", "acl:relcl", "relcl", "ccomp")
+                      and any(m.dep_ == "mark" and fold(m.text).rstrip("'") in ("that", "que", "qu") for m in k.children)]
+        return found
 
     def reported_content(self, verb, sent) -> tuple[int, int] | None:
         """Character span of what a speech verb reports: its clause, or what precedes an inverted verb."""
