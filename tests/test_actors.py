@@ -122,3 +122,14 @@ def test_a_possessive_body_and_an_attributed_clause(extractor):
     quint = next(a for a in facts.actors if a.name == "Nora Quint")
     assert quint.role is None
     assert any(a.name == "Marlow County Sheriff's office" for a in facts.actors), [a.name for a in facts.actors]
+
+
+def test_a_title_runs_over_its_complements(extractor):
+    facts = facts_of(
+        extractor,
+        "Pour la première fois, le président du Conseil des ministres Paolo Verri a envisagé un recours "
+        "aux fonds européens.\n",
+    )
+    verri = next(a for a in facts.actors if a.name == "Paolo Verri")
+    assert verri.role == "président du Conseil des ministres"
+    assert not any(a.name == "Conseil" for a in facts.actors)

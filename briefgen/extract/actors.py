@@ -514,7 +514,7 @@ class ActorRules(Reading):
                     continue  # not a start, but "Minister of Education" goes on to its head
                 if k > 1 and toks[-k + 1].pos_ == "ADP" and fold(first.text) not in self.lex.titles \
                         and fold(first.lemma_) not in self.lex.titles:
-                    break  # before a preposition only a title heads the phrase ("ranging from US President")
+                    continue  # before a preposition only a title starts the phrase ("ranging from US President")
                 candidate = self.body[first.idx:m.start].strip().rstrip(",;:").strip()
                 title = self.title_at(candidate)
                 if title:
