@@ -133,3 +133,15 @@ def test_a_title_runs_over_its_complements(extractor):
     verri = next(a for a in facts.actors if a.name == "Paolo Verri")
     assert verri.role == "président du Conseil des ministres"
     assert not any(a.name == "Conseil" for a in facts.actors)
+
+
+def test_names_joined_at_a_conjunction_after_a_plural_noun_are_two(extractor):
+    facts = facts_of(
+        extractor,
+        "The case concerned the religious schools San Marco and Santa Chiara in Verona. San Marco "
+        "appealed the ruling.\n",
+        language="en",
+    )
+    names = [a.name for a in facts.actors] + [loc.name for loc in facts.locations]
+    assert not any(" and " in n for n in names), names
+

@@ -191,10 +191,20 @@ class Reading:
             for m in re.finditer(r"(?<!\w)" + _loose(form) + r"(?!\w)", self.body, re.I):
                 if m.group(0)[0].isupper() and not any(x.start <= m.start() < x.end for x in out):
                     out.append(self._mention_at(m.start(), m.end(), "ORG"))
-        out = [m for m in out if m is not None]
+        out = [part for m in out if m is not None for part in self.split_coordinated(m)]
         for named in self.spelled_out_names() + self.numbered_names():  # "… Agnostics (UAAR)", "France 24"
             out = [m for m in out if m.end <= named.start or m.start >= named.end] + [named]
         return sorted(out, key=lambda m: m.start)
+
+    def split_coordinated(self, m: Mention) -> list[Mention]:
+        """ "les écoles Sainte-Anne et Saint-Paul", "the schools Santo X and Y": names NER joined
+        at a conjunction after a plural noun are two names."""
+        span = self.doc[m.tok_start:m.tok_end]
+        cut = next((t.i for t in span[1:-1] if t.pos_ == "CCONJ"), None)
+        before = self.doc[m.tok_start - 1] if m.tok_start > 0 else None
+        if cut is None or before is None or before.pos_ != "NOUN" or "Plur" not in before.morph.get("Number"):
+            return [m]
+        return [self.mention_of(self.doc[m.tok_start:cut], m.label), self.mention_of(self.doc[cut + 1:m.tok_end], m.label)]
 
     def numbered_names(self) -> list[Mention]:
         """Names with a number inside or at the end ("France 24", "Movimento 5 Stelle", "Canal 9"),
