@@ -145,3 +145,14 @@ def test_names_joined_at_a_conjunction_after_a_plural_noun_are_two(extractor):
     names = [a.name for a in facts.actors] + [loc.name for loc in facts.locations]
     assert not any(" and " in n for n in names), names
 
+
+
+def test_officials_of_a_body_named_elsewhere_speak_for_it(extractor):
+    facts = facts_of(
+        extractor,
+        "The Church of Theosophy opened a new temple in May. Theosophy officials have stated they "
+        "have not received the grant.\n",
+        language="en",
+    )
+    speakers = speakers_of(facts, "they have not received the grant")
+    assert speakers == ["Church of Theosophy"], facts.reactions

@@ -230,8 +230,9 @@ class ActorRules(Reading):
                 continue
             code, start, end = self.nationality_of(tok)
             if code is None and official:
-                names = [c for c in tok.children if c.dep_ in ("compound", "nmod") and c.pos_ == "PROPN"]
-                body = self.entity_in(names[0].i, names[0].i + 1, containing=True) if names else None
+                names = [c for c in tok.children if c.dep_ in ("compound", "nmod") and c.text[:1].isupper()
+                         and c.pos_ in ("PROPN", "NOUN")]
+                body = (self.entity_in(names[0].i, names[0].i + 1, containing=True) or self.body_named(names[0].text)) if names else None
                 if body is not None and body.kind == "organization":
                     body.mentions.append(self.mention_of(self.doc[min(c.i for c in names):tok.i + 1], "DESC"))
                     continue
@@ -270,6 +271,13 @@ class ActorRules(Reading):
                 known = next((e for e in self.entities if e.kind == "organization" and fold(body) in {fold(f) for f in e.forms()}), None)
                 return (self.name_of(known) if known is not None and known.name else body), child
         return None
+
+    def body_named(self, word: str) -> Entity | None:
+        """The one organisation that has this word as a form or as a word of its name."""
+        key = fold(word)
+        found = [e for e in self.entities if e.kind == "organization" and any(
+            key == fold(f) or key in fold(f).split() for f in e.forms())]
+        return found[0] if len(found) == 1 else None
 
     def nationality_of(self, tok) -> tuple[str | None, int, int]:
         """The country a nationality adjective or an English possessive gives a noun ("le
