@@ -200,3 +200,13 @@ def test_a_that_clause_after_a_statement_noun_is_what_was_said(extractor):
         language="en",
     )
     assert any("the northern terminal would close" in r.text for r in facts.reactions if r.speaker == "Alan Whitcombe"), facts.reactions
+
+
+def test_the_person_told_is_not_what_was_said(extractor):
+    facts = facts_of(
+        extractor,
+        "As marine biologist Ines Carvalho told The Harbour Gazette, the reef is dying faster than any "
+        "model predicted.\n",
+        language="en",
+    )
+    assert not any(r.text == "The Harbour Gazette" for r in facts.reactions), facts.reactions
