@@ -210,3 +210,21 @@ def test_the_person_told_is_not_what_was_said(extractor):
         language="en",
     )
     assert not any(r.text == "The Harbour Gazette" for r in facts.reactions), facts.reactions
+
+
+def test_a_verb_before_a_colon_and_a_quotation_introduces_speech(extractor):
+    facts = facts_of(
+        extractor,
+        "Lucien Maréchal, ancien pêcheur du port, se souvient : « Les bateaux rentraient tous avant "
+        "la nuit et personne ne parlait ».\n",
+    )
+    assert speakers_of(facts, "Les bateaux rentraient tous") == ["Lucien Maréchal"]
+
+
+def test_a_quoted_title_is_not_speech(extractor):
+    facts = facts_of(
+        extractor,
+        "« Le festival attirera dix mille visiteurs cette année », a affirmé la maire Odile Brasseur. "
+        "Il s'ouvre par une pièce nommée « Les gardiens de la mer du Nord » jouée sur le port.\n",
+    )
+    assert not any("Les gardiens de la mer" in r.text for r in facts.reactions), facts.reactions

@@ -50,6 +50,7 @@ class Lexicon:
     object_pronouns: set[str] = field(default_factory=set)
     supranational_adjectives: dict[str, str] = field(default_factory=dict)
     body_seats: dict[str, str] = field(default_factory=dict)
+    naming_words: set[str] = field(default_factory=set)
     collective_nouns: dict[str, str] = field(default_factory=dict)  # unnamed collective -> kind ("group")
     polysemous_terms: set[str] = field(default_factory=set)  # topic terms with several senses
 

@@ -302,6 +302,8 @@ class SpeechRules(Reading):
     def is_speech_verb(self, tok) -> bool:
         if tok.pos_ not in ("VERB", "AUX") and not (tok.pos_ == "NOUN" and tok.dep_ == "ROOT"):
             return False
+        if tok.pos_ == "VERB" and self.opens_quotation(tok):
+            return True  # "X se souvient : « … »", "she recalled: \"…\"": a verb that introduces a quotation
         lemma = fold(tok.lemma_)
         if lemma in self.lex.speech_verbs or fold(tok.text) in self.lex.speech_verbs:
             return True
@@ -318,6 +320,16 @@ class SpeechRules(Reading):
             if words[: len(rest)] == rest:
                 return True
         return False
+
+    def opens_quotation(self, verb) -> bool:
+        """Is the verb followed by a colon and a quotation ("raconte : « … »")?"""
+        after = self.doc[verb.i + 1:verb.i + 3]
+        return len(after) == 2 and after[0].text == ":" and any(q[0] - 1 <= after[1].idx < q[0] + 1 for q in self.quotes)
+
+    def is_name_in_quotes(self, quote: tuple[int, int]) -> bool:
+        """ "une comédie musicale nommée « Les bâtisseurs »", "a film called \"…\"": a title, not speech."""
+        words = self.body[max(0, quote[0] - 40):quote[0] - 1].split()
+        return bool(words) and fold(words[-1]) in self.lex.naming_words
 
     def reactions(self) -> list[tuple[Entity, Reaction]]:
         out: list[tuple[Entity, Reaction]] = []
@@ -372,7 +384,7 @@ class SpeechRules(Reading):
                     used_quotes.update(sent_quotes)
             for q in sent_quotes:
                 words = self.body[q[0]:q[1]].split()
-                if len(words) < MIN_DIRECT_WORDS or q in used_quotes:
+                if len(words) < MIN_DIRECT_WORDS or q in used_quotes or self.is_name_in_quotes(q):
                     continue
                 who = self.nearest_speaker(q, speakers) or marker_speaker
                 # a quotation alone in its sentence: the speaker introduced just before or after
