@@ -617,6 +617,15 @@ def test_unquoted_yaml_boolean_in_a_lexicon_is_rejected(tmp_path):
     assert "name_links" in message and "quote" in message and str(extra) in message
 
 
+def test_a_misspelt_key_in_an_extra_lexicon_is_an_error_naming_the_file(tmp_path):
+    extra = tmp_path / "lexicon-fr-extra.yaml"
+    extra.write_text("speech_verb: [chuchoter]\n", encoding="utf-8")
+    with pytest.raises(BriefgenError) as info:
+        Lexicon.load("fr", extra)
+    message = str(info.value)
+    assert str(extra) in message and "speech_verb" in message and "speech_verbs" in message
+
+
 def test_lexicon_from_the_config_is_validated_and_merged(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("name_links: [on]\n", encoding="utf-8")

@@ -76,6 +76,7 @@ class Lexicon:
         data = _ungrouped(data, source)
         if extra is not None:
             more = _ungrouped(yaml.safe_load(extra.read_text(encoding="utf-8")) or {}, str(extra))
+            _check_keys(more, extra, {f.name for f in dataclasses.fields(cls)})
             source = f"{source} + {extra}"
             for key, value in more.items():
                 if isinstance(value, list):
@@ -141,3 +142,14 @@ def _word(value, where: str) -> str:
             f"{where}: {value!r} is not a word; put it in quotes (YAML reads on, off, yes, no as booleans)"
         )
     return value
+
+
+def _check_keys(data: dict, path: Path, known: set[str]) -> None:
+    """An extra lexicon's unknown keys are errors (a misspelt key would be ignored otherwise)."""
+    import difflib
+
+    for key in data:
+        if key not in known:
+            close = difflib.get_close_matches(str(key), sorted(known), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; known keys: {', '.join(sorted(known))}"
+            raise BriefgenError(f"{path}: unknown lexicon key {key!r}{hint}")
