@@ -156,3 +156,13 @@ def test_officials_of_a_body_named_elsewhere_speak_for_it(extractor):
     )
     speakers = speakers_of(facts, "they have not received the grant")
     assert speakers == ["Church of Theosophy"], facts.reactions
+
+
+def test_a_person_ner_ran_into_the_body_of_their_title_is_split_off(extractor):
+    facts = facts_of(
+        extractor,
+        "President of the Boston branch of the League of Women Voters Nadia Brandt said the vote was fair.\n",
+        language="en",
+    )
+    names = [a.name for a in facts.actors]
+    assert "Nadia Brandt" in names and not any(n.endswith("Nadia Brandt") and n != "Nadia Brandt" for n in names), names

@@ -22,7 +22,7 @@ DEVSET = SHARED / "devset"
 SCORER = SHARED / "score_facts.py"
 
 FLOORS = {
-    "A": {"--min-actor-f1": 0.94, "--min-location-f1": 0.96, "--min-reaction-f1": 0.88,
+    "A": {"--min-actor-f1": 0.95, "--min-location-f1": 0.96, "--min-reaction-f1": 0.89,
           "--min-stake-f1": 0.92, "--min-event-acc": 0.92},
     "B": {"--min-actor-f1": 0.87, "--min-location-f1": 0.92, "--min-reaction-f1": 0.83,
           "--min-stake-f1": 0.91, "--min-event-acc": 0.78},

@@ -191,7 +191,7 @@ class Reading:
             for m in re.finditer(r"(?<!\w)" + _loose(form) + r"(?!\w)", self.body, re.I):
                 if m.group(0)[0].isupper() and not any(x.start <= m.start() < x.end for x in out):
                     out.append(self._mention_at(m.start(), m.end(), "ORG"))
-        out = [part for m in out if m is not None for part in self.split_coordinated(m)]
+        out = [part for m in out if m is not None for c in self.split_coordinated(m) for part in self.split_trailing_person(c)]
         for named in self.spelled_out_names() + self.numbered_names():  # "… Agnostics (UAAR)", "France 24"
             out = [m for m in out if m.end <= named.start or m.start >= named.end] + [named]
         return sorted(out, key=lambda m: m.start)
@@ -205,6 +205,23 @@ class Reading:
         if cut is None or before is None or before.pos_ != "NOUN" or "Plur" not in before.morph.get("Number"):
             return [m]
         return [self.mention_of(self.doc[m.tok_start:cut], m.label), self.mention_of(self.doc[cut + 1:m.tok_end], m.label)]
+
+    def split_trailing_person(self, m: Mention) -> list[Mention]:
+        """ "director of the Council on Free Ports Alia Brandt": a body NER ran into the name of the
+        person whose title it ends (a title and "of"/"de" before it, a first name and surname
+        after a word of the body's name) is the body and the person."""
+        span = self.doc[m.tok_start:m.tok_end]
+        if m.label not in ORG_LABELS or len(span) < 4:
+            return [m]
+        first, last = span[-2], span[-1]
+        if not (first.is_title and last.is_title and first.pos_ == last.pos_ == "PROPN") \
+                or fold(first.text) in self.lex.organization_heads or fold(last.text) in self.lex.organization_heads:
+            return [m]
+        before = fold(self.body[max(0, m.start - 80):m.start]).split()
+        titled = any(w in self.lex.titles for w in before[-8:]) and before[-1:] in (["of"], ["de"], ["du"], ["the"], ["la"], ["le"])
+        if not titled or not self.has_org_head(span[:-2].text) and not any(fold(t.text) in self.lex.organization_heads for t in span[:-2]):
+            return [m]
+        return [self.mention_of(span[:-2], m.label), self.mention_of(span[-2:], "PER")]
 
     def numbered_names(self) -> list[Mention]:
         """Names with a number inside or at the end ("France 24", "Movimento 5 Stelle", "Canal 9"),
