@@ -35,7 +35,7 @@ class SpeechRules(Reading):
         for tok in self.doc:
             if tok.i in taken or not self.could_be_missed_name(tok) or not self.is_speech_verb(tok.head):
                 continue
-            start = end = tok.i
+            start = tok.i
             while start > 0 and start - 1 not in taken and self.doc[start - 1].dep_ in ("flat", "flat:name", "compound") \
                     and self.could_be_missed_name(self.doc[start - 1], inner=True):
                 start -= 1
