@@ -166,3 +166,23 @@ def test_a_person_ner_ran_into_the_body_of_their_title_is_split_off(extractor):
     )
     names = [a.name for a in facts.actors]
     assert "Nadia Brandt" in names and not any(n.endswith("Nadia Brandt") and n != "Nadia Brandt" for n in names), names
+
+
+def test_a_country_that_only_qualifies_another_name_is_a_place_not_an_actor(extractor):
+    facts = facts_of(
+        extractor,
+        "Researchers at the University of Leeds of the UK and Canadian President-elect aides met. "
+        "The Canadian delegation was led by Portugal President Ana Rocha.\n",
+        language="en",
+    )
+    actors = [a.name for a in facts.actors]
+    assert "United Kingdom" not in actors and "Portugal" not in actors
+    assert {"United Kingdom", "Portugal"} <= {p.name for p in facts.locations}
+    facts = facts_of(extractor, "Des pluies torrentielles ont frappé le sud-ouest du Kenya lundi.\n")
+    assert "Kenya" not in [a.name for a in facts.actors]
+    assert "Kenya" in [p.name for p in facts.locations]
+
+
+def test_a_country_that_acts_stays_an_actor(extractor):
+    facts = facts_of(extractor, "Le Kenya a fermé sa frontière avec la Somalie lundi.\n")
+    assert "Kenya" in [a.name for a in facts.actors]

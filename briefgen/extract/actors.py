@@ -46,6 +46,29 @@ class ActorRules(Reading):
             return False  # "Est de la Russie"
         return True
 
+    def country_acts(self, m: Mention, depth: int = 0) -> bool:
+        """Does a country named by its name act, speak or undergo? Not when the name only
+        qualifies another: a modifier ("US President", "UK researchers"), the home of a
+        named body ("University of Sheffield of the UK"), a part of it ("le nord-est du
+        Nigeria"), or the conjunct of a name that does not act ("in Australia and New Zealand")."""
+        if not self.acts(m):
+            return False
+        root = self.doc[m.tok_start:m.tok_end].root
+        if root.dep_ == "compound" and root.head.i >= m.tok_end:
+            return False
+        head = root.head
+        if root.dep_ == "pobj" and fold(head.text) in ("of", "de", "du", "des") and head.head.pos_ == "PROPN":
+            return False
+        if root.dep_ in ("pobj", "nmod") and head.i != root.i:
+            noun = head.head if root.dep_ == "pobj" else head
+            if fold(noun.text) in self.lex.compass_nouns:
+                return False
+        if root.dep_ == "conj" and depth < 3:
+            first = next((x for e in self.entities for x in e.mentions if x.tok_start <= head.i < x.tok_end), None)
+            if first is not None and first is not m:
+                return self.country_acts(first, depth + 1)
+        return True
+
     def is_subject(self, m: Mention) -> bool:
         """Subject of a verb, or the source after an attribution marker ("selon Washington")."""
         root = self.doc[m.tok_start:m.tok_end].root
@@ -63,8 +86,8 @@ class ActorRules(Reading):
                 persons.append(m)  # "Barroso, le président de la Commission": a person, whatever NER says
                 continue
             code = self.lex.metonyms.get(key)
-            if code:
-                self.add(("country", code), m, kind="country", country=code, acts=True)
+            if code:  # a seat of power stands for its country, unless it is a destination or a setting
+                self.add(("country", code), m, kind="country", country=code, acts=self.acts(m))
                 continue
             place = self.place_of(m)
             if self.used_as_person(m, place):
@@ -74,7 +97,7 @@ class ActorRules(Reading):
                 place = None  # "le Hamas a estimé": a body that shares a small town's name, not that town
             if place is not None and place.kind == "country":
                 self.add(("country", place.country), m, kind="country", place=place, country=place.country,
-                         acts=self.acts(m), located=True)
+                         acts=self.country_acts(m), located=True)
                 continue
             if place is not None and self.geo.is_capital(place) and self.lex.capitals_act_for_country and self.is_subject(m):
                 self.add(("country", place.country), m, kind="country", country=place.country, acts=True)

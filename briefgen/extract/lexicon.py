@@ -53,6 +53,7 @@ class Lexicon:
     naming_words: set[str] = field(default_factory=set)
     collective_nouns: dict[str, str] = field(default_factory=dict)  # unnamed collective -> kind ("group")
     polysemous_terms: set[str] = field(default_factory=set)  # topic terms with several senses
+    compass_nouns: set[str] = field(default_factory=set)  # "le nord-est du X": a part of a place
 
     @functools.cached_property
     def phrasal_speech_verbs(self) -> dict[str, list[list[str]]]:
