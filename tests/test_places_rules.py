@@ -278,3 +278,24 @@ def test_a_site_named_with_and_without_an_acronym_is_one_site(extractor):
     sites = [loc for loc in facts.locations if loc.kind == "site"]
     assert len(sites) == 1, sites
     assert "W.G.O. headquarters" in sites[0].aliases
+
+
+def test_a_lead_that_names_no_place_is_set_in_the_country_of_its_nationality_adjective(extractor):
+    facts = facts_of(
+        extractor,
+        "Le gouvernement portugais a présenté mardi un budget de rigueur devant les députés.\n\n"
+        "L'ancien maire de Braga a défendu les coupes dans les dépenses publiques.\n",
+    )
+    assert events(facts) == ["Portugal"]
+    scene = location(facts, "Portugal")
+    assert scene.aliases == [] and scene.country == "PT"
+
+
+def test_the_adjective_gives_no_scene_when_the_article_is_set_abroad(extractor):
+    facts = facts_of(
+        extractor,
+        "Des soldats portugais ont été blessés mardi lors d'une patrouille.\n\n"
+        "L'attaque a eu lieu à Gao, dans le nord du Mali.\n",
+    )
+    assert "Portugal" not in events(facts)
+    assert "Portugal" not in [loc.name for loc in facts.locations]

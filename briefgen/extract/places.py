@@ -324,11 +324,13 @@ class PlaceRules(Reading):
     def locations(self) -> list[Location]:
         places = [e for e in self.entities if e.located and e.mentions]
         scene = self.event_places(places)
+        places += [e for e in scene if e not in places]
         out = []
         for e in places:
             place = e.place
             name = self.name_of(e) if e.kind == "place" else (place.name if place else self.name_of(e))
-            aliases = [f for f in e.forms() if f != name and fold(f) not in (fold(a) for a in self.lex.metonyms)]
+            aliases = [] if e.inferred else \
+                [f for f in e.forms() if f != name and fold(f) not in (fold(a) for a in self.lex.metonyms)]
             out.append(
                 Location(
                     name=name,
@@ -346,13 +348,14 @@ class PlaceRules(Reading):
     def event_places(self, places: list[Entity]) -> list[Entity]:
         """The scene, at one scale or two (a place and its country): the most specific place
         named as a setting in the lead; when that is a country, with a place of it that the next
-        sentence names; when the lead names no place, the widest place (:meth:`widest_place`)."""
-        if not places:
-            return []
-        lead = self.lead_index()
-        best = self.best_setting(places, self.sents[lead].end_char)
+        sentence names; when the lead names no place, the country of its nationality adjective
+        (:meth:`lead_country`), else the widest place (:meth:`widest_place`)."""
+        lead = self.lead_index() if self.sents else 0
+        best = self.best_setting(places, self.sents[lead].end_char) if places else None
         if best is None or best.place is None:
-            best = self.widest_place(places)
+            best = self.lead_country(places, lead) or (self.widest_place(places) if places else None)
+        if best is None:
+            return []
         if is_country(best) and lead + 1 < len(self.sents):
             local = self.best_setting(places, self.sents[lead + 1].end_char, settings_only=True)
             if local is not None and local.place is not None and not is_country(local) \
@@ -360,6 +363,28 @@ class PlaceRules(Reading):
                 return [local, best]
         country = next((e for e in places if is_country(e) and best.place and e.country == best.place.country), None)
         return [best] if country is None or country is best else [best, country]
+
+    def lead_country(self, places: list[Entity], lead: int) -> Entity | None:
+        """When the lead names no place, the country its first nationality adjective names ("le
+        gouvernement espagnol", "Kenyan police"), if no place the article names lies outside
+        it: the scene at country scale, a location the text infers (it has no alias)."""
+        if not self.sents:
+            return None
+        tok = next((t for t in self.sents[lead] if t.pos_ == "ADJ" and self.geo.country_of_adjective(t.text, self.lang)), None)
+        if tok is None:
+            return None
+        code = self.geo.country_of_adjective(tok.text, self.lang)
+        if any(e.place is not None and e.place.country not in (None, code) for e in places):
+            return None
+        known = next((e for e in places if is_country(e) and e.country == code), None)
+        if known is not None:
+            return known
+        name = self.geo.country_name(code, self.lang)
+        place = self.geo.lookup(name, self.lang) if name else None
+        if place is None or place.kind != "country":
+            return None
+        m = self.mention_of(self.doc[tok.i:tok.i + 1], "ADJ")
+        return Entity(kind="place", mentions=[m], place=place, country=code, located=True, name=place.name, inferred=True)
 
     def is_dateline(self, m: Mention) -> bool:
         """Is the name the dateline that opens a paragraph ("OTTAWA, 4 juillet (AFP) - ...",

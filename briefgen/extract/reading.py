@@ -59,6 +59,7 @@ class Entity:
     affiliation: str | None = None
     extra_aliases: list[str] = field(default_factory=list)
     name: str | None = None
+    inferred: bool = False  # a location the text implies but does not name (it has no alias)
 
     def forms(self) -> Counter:
         return Counter(m.text for m in self.mentions)
