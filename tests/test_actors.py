@@ -186,3 +186,35 @@ def test_a_country_that_only_qualifies_another_name_is_a_place_not_an_actor(extr
 def test_a_country_that_acts_stays_an_actor(extractor):
     facts = facts_of(extractor, "Le Kenya a fermé sa frontière avec la Somalie lundi.\n")
     assert "Kenya" in [a.name for a in facts.actors]
+
+
+def test_a_lone_first_surname_is_the_person_with_two_surnames(extractor):
+    facts = facts_of(
+        extractor,
+        "La juge Carmen Ortega Villalba a ouvert une enquête sur le port de Vigo. "
+        "Ortega a déclaré que les contrats seraient examinés un par un.\n",
+    )
+    persons = [a for a in facts.actors if a.kind == "person"]
+    assert [a.name for a in persons] == ["Carmen Ortega Villalba"]
+    assert speakers_of(facts, "les contrats seraient examinés") == ["Carmen Ortega Villalba"]
+
+
+def test_a_misspelt_surname_is_the_person_it_nearly_spells(extractor):
+    facts = facts_of(
+        extractor,
+        "Katrin Vollmann, a spokeswoman for the firm, says the plant will close in March. "
+        "Ms Volmann said the workers would be offered new posts.\n",
+        language="en",
+    )
+    assert [a.name for a in facts.actors if a.kind == "person"] == ["Katrin Vollmann"]
+    assert speakers_of(facts, "the workers would be offered new posts") == ["Katrin Vollmann"]
+
+
+def test_two_persons_who_share_a_close_surname_stay_two(extractor):
+    facts = facts_of(
+        extractor,
+        "Anna Hartmann and Paul Hartmans met the mayor. Hartman said nothing.\n",
+        language="en",
+    )
+    persons = {a.name for a in facts.actors if a.kind == "person"}
+    assert {"Anna Hartmann", "Paul Hartmans"} <= persons

@@ -459,6 +459,8 @@ class ActorRules(Reading):
                     if SequenceMatcher(None, key, long_key).ratio() >= 0.8:
                         target = entity
                         break
+            if target is None and len(key.split()) == 1:
+                target = _surname_owner(key, clusters)
             if target is None:
                 target = Entity(kind="person", acts=True)
                 self.entities.append(target)
@@ -671,6 +673,21 @@ class ActorRules(Reading):
             )
         out.sort(key=lambda a: (-a.mentions, a.name))
         return out
+
+
+def _surname_owner(word: str, clusters: list[tuple[str, Entity]]) -> Entity | None:
+    """The one person a lone surname can only be: the first of two surnames ("Pastor" for
+    "Ana Pastor García"), or the surname misspelt ("Buchtman" for "Lydia Buchtmann": same first
+    letter, a long word, close spelling). None when two persons could be meant."""
+    owners = []
+    for long_key, entity in clusters:
+        words = long_key.split()
+        if len(words) < 2:
+            continue
+        if word in words[1:-1] or (len(word) >= 6 and word[0] == words[-1][0]
+                                   and SequenceMatcher(None, word, words[-1]).ratio() >= 0.85):
+            owners.append(entity)
+    return owners[0] if len(owners) == 1 else None
 
 
 def _same_body(long: str, short: str, short_raw: str) -> bool:
