@@ -218,3 +218,9 @@ def test_two_persons_who_share_a_close_surname_stay_two(extractor):
     )
     persons = {a.name for a in facts.actors if a.kind == "person"}
     assert {"Anna Hartmann", "Paul Hartmans"} <= persons
+
+
+def test_a_title_ner_takes_into_a_person_s_name_is_the_role(extractor):
+    facts = facts_of(extractor, "Spokeswoman Katrin Vollmann says the plant will close in March.\n", language="en")
+    person = next(a for a in facts.actors if a.kind == "person")
+    assert (person.name, person.role) == ("Katrin Vollmann", "Spokeswoman")

@@ -300,6 +300,11 @@ class Reading:
         cut = next((t.i for t in doc[start + 1:end] if t.pos_ == "DET" and t.is_lower
                     and doc[t.i - 1].pos_ not in ("ADP", "DET") and fold(doc[t.i - 1].text) not in _FUNCTION_WORDS), None)
         end = cut if cut is not None else end
+        # a person's name never starts with a title ("Spokeswoman Ann Lee" -> "Ann Lee")
+        if ent.label_ in PERSON_LABELS:
+            titles = set(self.lex.titles)
+            while end - start >= 3 and fold(doc[start].text) in titles:
+                start += 1
         # a person's name never runs into "l'Intérieur" ("Claire Morel l'Intérieur")
         if ent.label_ in PERSON_LABELS:
             cut = next((t.i for t in doc[start + 1:end] if fold(t.text) in ("l'", "l’", "l")), None)
