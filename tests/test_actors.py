@@ -224,3 +224,13 @@ def test_a_title_ner_takes_into_a_person_s_name_is_the_role(extractor):
     facts = facts_of(extractor, "Spokeswoman Katrin Vollmann says the plant will close in March.\n", language="en")
     person = next(a for a in facts.actors if a.kind == "person")
     assert (person.name, person.role) == ("Katrin Vollmann", "Spokeswoman")
+
+
+def test_the_acronym_that_opens_a_body_s_full_name_is_that_body(extractor):
+    facts = facts_of(
+        extractor,
+        "Le constructeur BRT Motors Europe a annoncé la fermeture de son usine de Lille. "
+        "BRT a précisé que 800 postes seraient supprimés.\n",
+    )
+    orgs = [a for a in facts.actors if a.kind == "organization"]
+    assert [a.name for a in orgs] == ["BRT Motors Europe"] and "BRT" in orgs[0].aliases

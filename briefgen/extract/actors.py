@@ -302,6 +302,13 @@ class ActorRules(Reading):
             key == fold(f) or key in fold(f).split() for f in e.forms())]
         return found[0] if len(found) == 1 else None
 
+    def short_name_of_body(self, text: str) -> Entity | None:
+        """The one organisation of which ``text`` is another name (:func:`_same_body`: its
+        acronym, its head part, a typo)."""
+        found = [e for e in self.entities if e.kind == "organization" and e.mentions
+                 and any(_same_body(fold(f), fold(text), text) for f in e.forms())]
+        return found[0] if len(found) == 1 else None
+
     def nationality_of(self, tok) -> tuple[str | None, int, int]:
         """The country a nationality adjective or an English possessive gives a noun ("le
         gouvernement malien", "the Saudi foreign ministry", "Thailand's foreign minister"),
@@ -701,6 +708,8 @@ def _same_body(long: str, short: str, short_raw: str) -> bool:
         initials = "".join(w[0] for w in words)
         if short == initials or short == "".join(w[0] for w in long.split()):
             return True
+        if long.split()[0] == short and len(long.split()) >= 2:
+            return True  # "PSA" for "PSA Peugeot Citroën": the acronym that opens the full name
     short_words = short.split()
     return len(short_words) >= 2 and long.split()[: len(short_words)] == short_words or (
         len(short) > 8 and SequenceMatcher(None, short, long).ratio() >= 0.9

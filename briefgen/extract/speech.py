@@ -49,7 +49,11 @@ class SpeechRules(Reading):
                 person = self.add(("person", fold(span.text)), self.mention_of(span, "PER"), kind="person", acts=True)
             elif person is not None:
                 person.mentions.append(self.mention_of(span, "PER"))
-            entity = person or self.add(("org", fold(span.text)), self.mention_of(span, "ORG"), kind="organization", acts=True)
+            body = None if person else self.short_name_of_body(span.text)
+            if body is not None:
+                body.mentions.append(self.mention_of(span, "ORG"))
+            entity = person or body or self.add(("org", fold(span.text)), self.mention_of(span, "ORG"),
+                                                kind="organization", acts=True)
             for m in re.finditer(r"(?<!\w)" + _loose(span.text) + r"(?!\w)", self.body):
                 other = self.doc.char_span(m.start(), m.end(), alignment_mode="expand")
                 if other is not None and other.start != start and not (set(range(other.start, other.end)) & taken) \
