@@ -234,3 +234,28 @@ def test_the_acronym_that_opens_a_body_s_full_name_is_that_body(extractor):
     )
     orgs = [a for a in facts.actors if a.kind == "organization"]
     assert [a.name for a in orgs] == ["BRT Motors Europe"] and "BRT" in orgs[0].aliases
+
+
+def test_a_common_noun_capitalised_at_the_start_of_its_sentences_is_no_actor(extractor):
+    facts = facts_of(
+        extractor,
+        "The parents treated the boy with naturopathy. Naturopathy is not supported by evidence, "
+        "the court heard. Naturopathy was their only treatment.\n",
+        language="en",
+    )
+    assert "Naturopathy" not in [a.name for a in facts.actors]
+
+
+def test_letters_after_a_person_s_name_are_no_body_but_a_party_in_brackets_is(extractor):
+    facts = facts_of(
+        extractor,
+        "Speaking for the hospital, Ruth Ingram, SC, said that the boy had been treated well.\n",
+        language="en",
+    )
+    assert "SC" not in [a.name for a in facts.actors]
+    facts = facts_of(
+        extractor,
+        "Le député Pablo Arenas (PSOE) a demandé la démission du ministre. "
+        "Le PSOE a ensuite dénoncé une purge.\n",
+    )
+    assert "PSOE" in [a.name for a in facts.actors]

@@ -125,6 +125,7 @@ class ActorRules(Reading):
             elif m.label == "MISC" and self.looks_like_person(m):
                 persons.append(m)
         self.cluster_persons(persons)
+        self.drop_common_words()
         self.merge_name_parts()
         self.find_agencies()
         self.settle_unknown_places()
@@ -132,6 +133,29 @@ class ActorRules(Reading):
         self.find_governments()
         self.merge_body_seats()
         self.tidy_places()
+
+    def drop_common_words(self) -> None:
+        """Capitals that make no name: a common noun capitalised only because it opens its
+        sentences ("Homeopathy is …" where the text also writes "homeopathy"), and letters after
+        a person's name that NER took for a body ("Ann Lee SC", "Mark Elm, QC"; not a party in
+        brackets, "Ann Lee (PSX)")."""
+        for e in self.entities:
+            if e.kind not in ("person", "organization") or not e.mentions:
+                continue
+            forms = set(e.forms())
+            word = next(iter(forms))
+            if len(forms) == 1 and " " not in word and not word.isupper() and all(self.opens_sentence(m) for m in e.mentions) \
+                    and re.search(r"(?<!\w)" + re.escape(word.lower()) + r"(?!\w)", self.body):
+                e.mentions = []
+            elif e.kind == "organization" and all(f.isupper() and len(f) <= 4 for f in forms) \
+                    and all(self.apposed_to_person(m) and "(" not in self.body[m.start - 2:m.start] for m in e.mentions):
+                e.mentions = []
+        self.entities = [e for e in self.entities if e.mentions]
+
+    def opens_sentence(self, m: Mention) -> bool:
+        """Does the name open its sentence (or a quotation)?"""
+        start = self.sents[m.sent].start
+        return m.tok_start == start or all(t.is_punct for t in self.doc[start:m.tok_start])
 
     def merge_name_parts(self) -> None:
         """A one-word name NER took for a body or a place ("Marine" for Marine Dupuis, "Rathbun"
