@@ -259,3 +259,14 @@ def test_letters_after_a_person_s_name_are_no_body_but_a_party_in_brackets_is(ex
         "Le PSOE a ensuite dénoncé une purge.\n",
     )
     assert "PSOE" in [a.name for a in facts.actors]
+
+
+def test_a_capitalised_article_inside_a_sentence_opens_the_masthead(extractor):
+    facts = facts_of(
+        extractor,
+        "La ministre a été critiquée pour « ses silences », écrit le quotidien El Faro Gallego. "
+        "Le journal a ajouté qu'elle devait s'expliquer.\n",
+    )
+    names = [a.name for a in facts.actors]
+    assert "El Faro Gallego" in names and "Faro Gallego" not in names
+    assert speakers_of(facts, "ses silences") == ["El Faro Gallego"]

@@ -65,6 +65,10 @@ class Entity:
         return Counter(m.text for m in self.mentions)
 
 
+# articles that a title or a masthead starts with, when written with a capital mid-sentence
+_NAME_ARTICLES = {"El", "La", "Le", "Les", "Los", "Las", "Il", "Lo", "Der", "Die", "Das", "De", "Het", "The", "O", "A"}
+
+
 class Reading:
     """One article being read; the fact steps (actors, places, speech, stakes) extend it."""
 
@@ -355,8 +359,9 @@ class Reading:
             if start + 2 < end and doc[start + 1].text == "-" and not tok.whitespace_ and tok.is_alpha \
                     and len(tok.text) <= 3 and not doc[start + 1].whitespace_ and doc[start + 2].text[:1].isupper():
                 break  # "al-Qaeda": a particle joined to the name
-            if ent.label_ in ORG_LABELS and tok.pos_ == "DET" and tok.is_title and not tok.is_sent_start and start + 1 < end:
-                break  # "le quotidien Le Monde": the article is part of the name
+            if ent.label_ in ORG_LABELS and (tok.pos_ == "DET" and tok.is_title or tok.text in _NAME_ARTICLES) \
+                    and not tok.is_sent_start and start + 1 < end:
+                break  # "le quotidien Le Monde", "El Sol": the article is part of the name
             if (
                 tok.is_punct
                 or tok.pos_ in ("DET", "ADP", "CCONJ", "SCONJ")
