@@ -270,4 +270,4 @@ def test_a_capitalised_article_inside_a_sentence_opens_the_masthead(extractor):
     names = [a.name for a in facts.actors]
     assert {"El Diari Nou", "El Matí Avui"} <= set(names)
     assert "Diari Nou" not in names and "Matí Avui" not in names
-    assert speakers_of(facts, "C'est une purge") == ["El Matí Avui"]
+    assert speakers_of(facts, "ses silences") == ["El Diari Nou"]
