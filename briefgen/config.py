@@ -21,7 +21,7 @@ import yaml
 
 from .errors import BriefgenError
 from .geocode import GazetteerEntry
-from .ingest import decode
+from .text import decode
 
 TLP_LEVELS = ("TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED")
 CONFIG_NAME = "config.yaml"

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .errors import BriefgenError
+from .text import decode
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown")
 _DATE_HEADER = re.compile(r"\A\s*date\s+(\d{4}-\d{2}(?:-\d{2})?)\b[ \t]*\n?")
@@ -113,21 +114,6 @@ def read_article(path: str | Path, boilerplate: Iterable[str] = ()) -> Article:
         url=_url_of(meta.get("url")) or _url_of(meta.get("source")),  # web links only: no javascript:/data:
         meta={k: v for k, v in meta.items() if k not in _KNOWN_META},
     )
-
-
-def decode(raw: bytes, path: Path) -> str:
-    """UTF-8 text, or an error naming the line of the first bad byte."""
-    if b"\x00" in raw[:8192]:
-        raise BriefgenError("binary file, not a text article", path)
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise BriefgenError(
-            f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save the file as UTF-8",
-            path,
-            line,
-        ) from None
 
 
 def clean_body(body: str, boilerplate: Iterable[str] = ()) -> str:

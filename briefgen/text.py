@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from pathlib import Path
+
+from .errors import BriefgenError
 
 _PUNCT = re.compile(r"[\s\-‐‑–—'’`´.,;:!?()\[\]{}\"«»“”„/\\]+")
 
@@ -31,3 +34,18 @@ def dateline_end(text: str) -> int:
     """Where the story starts after an opening dateline (0 when there is none)."""
     m = _DATELINE.match(text)
     return m.end() if m else 0
+
+
+def decode(raw: bytes, path: Path) -> str:
+    """UTF-8 text, or an error naming the line of the first bad byte."""
+    if b"\x00" in raw[:8192]:
+        raise BriefgenError("binary file, not a text article", path)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise BriefgenError(
+            f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save the file as UTF-8",
+            path,
+            line,
+        ) from None
