@@ -108,7 +108,7 @@ def cmd_init(args) -> int:
 
 def cmd_site(args, config) -> int:
     from .pipeline import Pipeline
-    from .site import build_site, site_dir
+    from .publish import build_site, site_dir
 
     _quiet_renderer_logs()
     report = build_site(Pipeline(config))
@@ -180,10 +180,10 @@ def cmd_brief(args, config) -> int:
 
 
 def cmd_check(args, config) -> int:
-    from .comment import analyst_comment
-    from .estimative import languages, lint
+    from .brief import analyst_comment
+    from .brief import languages, lint
     from .ingest import find_articles, read_article
-    from .overrides import SUFFIX, load_overrides, overrides_path
+    from .facts import SUFFIX, load_overrides, overrides_path
     from .pipeline import print_warning
 
     where = config.path or "built-in defaults"
@@ -271,14 +271,14 @@ def cmd_check(args, config) -> int:
 
 
 def cmd_serve(args, config) -> int:
-    from .serve import serve
+    from .publish import serve
 
     _quiet_renderer_logs()
     return serve(config, port=args.port, watch=not args.no_watch)
 
 
 def cmd_digest(args, config) -> int:
-    from .digest import run_digest
+    from .publish import run_digest
 
     _quiet_renderer_logs()
     return run_digest(config, week=args.week, since=args.since, until=args.until, send=args.send, to=args.to,

@@ -20,7 +20,7 @@ from typing import Any, Literal, Union
 import yaml
 
 from .errors import BriefgenError
-from .geocode import GazetteerEntry
+from .extract import GazetteerEntry
 from .text import decode
 
 TLP_LEVELS = ("TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED")

@@ -20,9 +20,8 @@ from . import __version__
 from .atomic import atomic_write
 from .config import Config
 from .errors import BriefgenError
-from .facts import Facts
+from .facts import Facts, Overrides, load_overrides, overrides_path
 from .ingest import Article, find_articles, read_article
-from .overrides import Overrides, load_overrides, overrides_path
 
 
 @dataclass
@@ -42,7 +41,8 @@ def _code_fingerprint() -> str:
     if _CODE_FINGERPRINT is None:
         here = Path(__file__).parent
         digest = hashlib.sha256()
-        paths = [*(here / "extract").glob("*.py"), here / "geocode.py", here / "ingest.py", *(here / "data").glob("*.yaml")]
+        paths = [*(here / "extract").glob("*.py"), *(here / "ingest").glob("*.py"), here / "text.py",
+                 *(here / "data").glob("*.yaml")]
         for path in sorted(paths):
             digest.update(str(path.relative_to(here)).encode() + path.read_bytes())
         _CODE_FINGERPRINT = digest.hexdigest()

@@ -121,7 +121,7 @@ class Project:
         return json.loads((self.briefs / f"{article_id}.json").read_text(encoding="utf-8"))
 
     def body(self, path: Path) -> str:
-        from briefgen.ingest import read_article
+        from briefgen.ingest.files import read_article
 
         return read_article(path, self.config.boilerplate).body
 
@@ -209,7 +209,7 @@ def extractor():
 
 def facts_of(extractor, body: str, language: str = "fr", title: str | None = None):
     """The facts of a body written for a test."""
-    from briefgen.ingest import Article
+    from briefgen.ingest.files import Article
 
     return extractor.extract(Article(id="t", path=Path("t.txt"), body=body, language=language, title=title))
 

@@ -257,7 +257,7 @@ def test_extract_subprocess_reports_a_bad_file(built, briefgen_cmd, tmp_path):
 
 
 def test_facts_round_trip_through_the_dataclasses(objects):
-    from briefgen.facts import Facts
+    from briefgen.facts.contract import Facts
 
     for obj in objects:
         assert json.loads(Facts.from_dict(obj).to_json()) == obj

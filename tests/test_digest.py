@@ -8,7 +8,6 @@ import datetime as dt
 import io
 import re
 import socket
-import sys
 import types
 from email import policy
 from email.parser import BytesParser
@@ -20,7 +19,7 @@ import pytest
 from conftest import FR_ID, SEEDS, make_project, run_cli, write_config
 
 from briefgen.config import load_config
-from briefgen.digest import (
+from briefgen.publish.digest import (
     GMAIL_CLIP_BYTES,
     Period,
     build_message,
@@ -36,8 +35,8 @@ from briefgen.digest import (
     select,
 )
 from briefgen.errors import BriefgenError
-from briefgen.facts import Actor, ArticleInfo, Evidence, Facts, Location, Reaction, Stake
-from briefgen.ingest import Article
+from briefgen.facts.contract import Actor, ArticleInfo, Evidence, Facts, Location, Reaction, Stake
+from briefgen.ingest.files import Article
 
 W26 = ["02-espagne-moodys-banques"]  # 2012-06-26 (01 is 2012-06-21: week 25)
 W27 = ["03-mali-tombouctou-ansar-eddine", "04-syrie-hrw-torture", "05-afghanistan-kapisa-transfert"]
@@ -265,7 +264,7 @@ def test_two_briefs_of_the_same_event_are_one_item():
 
 
 def test_grouped_event_in_the_message():
-    from briefgen.render import Renderer
+    from briefgen.render.renderer import Renderer
 
     config = load_config(None)
     config.site.base_url = "https://briefs.example.org/site/"
@@ -362,7 +361,7 @@ def test_subject_with_accents_and_https_one_click_unsubscribe(seeds):
 
 
 def test_twenty_briefs_stay_under_gmails_clipping_limit():
-    from briefgen.render import Renderer
+    from briefgen.render.renderer import Renderer
 
     config = load_config(None)
     config.site.base_url = "https://briefs.example.org/"
@@ -439,7 +438,7 @@ def _pipeline(project):
 
 
 class FakeMailer:
-    """Stands in for briefgen.mailer.send_digest; records its calls."""
+    """Stands in for briefgen.publish.mailer.send_digest; records its calls."""
 
     def __init__(self, status="sent"):
         self.calls = []
@@ -477,17 +476,11 @@ class FakeMailer:
 
 @pytest.fixture
 def fake_mailer(monkeypatch):
-    """``briefgen.mailer.send_digest`` replaced (the module is faked when it does not exist yet)."""
-    import briefgen
+    """``briefgen.publish.mailer.send_digest`` replaced."""
+    import briefgen.publish.mailer as mailer
 
     fake = FakeMailer()
-    try:
-        import briefgen.mailer as mailer
-    except ImportError:
-        mailer = types.ModuleType("briefgen.mailer")
-        monkeypatch.setitem(sys.modules, "briefgen.mailer", mailer)
-        monkeypatch.setattr(briefgen, "mailer", mailer, raising=False)
-    monkeypatch.setattr(mailer, "send_digest", fake, raising=False)
+    monkeypatch.setattr(mailer, "send_digest", fake)
     return fake
 
 
@@ -528,7 +521,7 @@ def test_send_nothing_for_an_empty_week_and_reject_bad_addresses(seeds, fake_mai
 
 def test_send_through_a_real_smtp_server_once_per_recipient(seeds, tmp_path):
     """End to end with the real mailer and an aiosmtpd server (skipped if the mailer is missing)."""
-    pytest.importorskip("briefgen.mailer")
+    pytest.importorskip("briefgen.publish.mailer")
     controller_mod = pytest.importorskip("aiosmtpd.controller")
 
     class Handler:

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.comment import analyst_comment, render_markdown
+from briefgen.brief.comment import analyst_comment, render_markdown
 from briefgen.errors import BriefgenError
-from briefgen.estimative import languages, lint, wordlist
-from briefgen.ingest import read_article
-from briefgen.overrides import load_overrides
+from briefgen.brief.estimative import languages, lint, wordlist
+from briefgen.ingest.files import read_article
+from briefgen.facts.overrides import load_overrides
 from conftest import make_project, run_cli
 
 

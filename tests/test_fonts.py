@@ -1,4 +1,4 @@
-"""The shipped font family (briefgen.fonts): files, licence, @font-face rules, and real
+"""The shipped font family (briefgen.render.fonts): files, licence, @font-face rules, and real
 WeasyPrint renders whose PDF fonts are checked with pypdf."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from briefgen import fonts
+from briefgen.render import fonts
 
 FRENCH = "Élysée, cœur, « guillemets », œuvre — l’État s’est réuni à Noël…"
 
@@ -83,7 +83,7 @@ def pdf_text(pdf: bytes) -> str:
 
 
 def test_font_files_licence_and_provenance_are_shipped():
-    assert fonts.FONT_DIR == Path(fonts.__file__).resolve().parent / "data" / "fonts"
+    assert fonts.FONT_DIR == Path(fonts.__file__).resolve().parent.parent / "data" / "fonts"
     files = sorted(fonts.FONT_DIR.glob("*.woff2"))
     assert [f.name for f in files] == sorted(face.path.name for face in fonts.FACES)
     assert len(files) == 8
@@ -195,7 +195,7 @@ def test_data_uri_css_renders_without_any_file_access(tmp_path):
 
 
 def test_briefgen_local_only_fetcher_accepts_the_font_dir(tmp_path):
-    render_module = pytest.importorskip("briefgen.render")
+    render_module = pytest.importorskip("briefgen.render.renderer")
     fetcher = render_module.LocalOnlyFetcher([fonts.FONT_DIR])
     pdf = render(f"<p>{FRENCH}</p>", fonts.font_face_css(), fetcher, tmp_path)
     assert not fetcher.refused

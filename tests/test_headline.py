@@ -1,4 +1,4 @@
-"""The brief's headline elements: title, "who" and "where" (briefgen/brief.py).
+"""The brief's headline elements: title, "who" and "where" (briefgen/brief/composer.py).
 
 Part 1 composes briefs from hand-built facts (fictional names) so that each rule can be
 seen failing; part 2 runs the real extraction on a few real articles
@@ -15,11 +15,11 @@ import pytest
 import yaml
 
 from conftest import REPO_CONFIG
-from briefgen.brief import Brief, compose, lead_sentence
+from briefgen.brief.composer import Brief, compose, lead_sentence
 from briefgen.config import load_config
-from briefgen.facts import Actor, ArticleInfo, Evidence, Facts, Location, Reaction
-from briefgen.ingest import Article
-from briefgen.render import LABELS, Renderer
+from briefgen.facts.contract import Actor, ArticleInfo, Evidence, Facts, Location, Reaction
+from briefgen.ingest.files import Article
+from briefgen.render.renderer import LABELS, Renderer
 
 DATA = Path(__file__).parent / "data" / "headline"
 
@@ -215,7 +215,7 @@ def front_matter_title(name: str) -> str:
 
 def article_countries(facts: Facts) -> set[str]:
     """The countries the article names: its country places and country actors (geocoded)."""
-    from briefgen.geocode import Geocoder
+    from briefgen.extract.geocode import Geocoder
 
     geocoder = Geocoder()
     codes = {loc.country for loc in facts.locations if loc.kind == "country"}

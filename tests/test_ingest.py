@@ -9,7 +9,7 @@ import pytest
 
 from briefgen.config import load_config
 from briefgen.errors import BriefgenError
-from briefgen.ingest import article_id, find_articles, read_article
+from briefgen.ingest.files import article_id, find_articles, read_article
 from conftest import EN_ID, EN_SEED, FR_SEED, REPO_CONFIG, make_project, run_cli
 
 BOILERPLATE = load_config(REPO_CONFIG).boilerplate

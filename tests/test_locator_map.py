@@ -1,4 +1,4 @@
-"""briefgen.locator_map: offline SVG locator maps (no spaCy, fast)."""
+"""briefgen.brief.maps: offline SVG locator maps (no spaCy, fast)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from importlib.resources import files
 
 import pytest
 
-from briefgen.facts import Location
-from briefgen.locator_map import ATTRIBUTION, locator_map
+from briefgen.facts.contract import Location
+from briefgen.brief.maps import ATTRIBUTION, locator_map
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -184,7 +184,7 @@ def test_country_places_are_outlines_not_dots():
 
 
 def test_crimea_is_drawn_as_ukraine():
-    from briefgen.locator_map import _atlas, _contains
+    from briefgen.brief.maps import _atlas, _contains
 
     owners = {c.name for c in _atlas() for poly in c.polygons if _contains(list(poly[0]), 34.1, 45.3)}
     assert owners == {"Ukraine"}

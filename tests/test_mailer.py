@@ -1,4 +1,4 @@
-"""Sending the digest (briefgen.mailer) against a real SMTP server.
+"""Sending the digest (briefgen.publish.mailer) against a real SMTP server.
 
 aiosmtpd runs on 127.0.0.1 (a free port) inside the tests, with a test certificate from
 trustme: STARTTLS required and AUTH only over TLS, or implicit TLS (``ssl``), or plain
@@ -29,7 +29,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from briefgen.config import SmtpSettings
 from briefgen.errors import BriefgenError
-from briefgen.mailer import Delivery, SentState, default_state_path, recipient_key, send_digest
+from briefgen.publish.mailer import Delivery, SentState, default_state_path, recipient_key, send_digest
 
 PASSWORD = "hunter2-Zq9!xV"
 PASSWORD_ENV = "BRIEFGEN_TEST_SMTP_PASSWORD"

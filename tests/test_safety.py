@@ -117,9 +117,9 @@ def test_escaped_markup_shows_as_text_in_the_pdf(hostile):
 
 def test_front_matter_markup_is_escaped(tmp_path):
     from briefgen.config import load_config
-    from briefgen.facts import ArticleInfo, Facts
-    from briefgen.ingest import read_article
-    from briefgen.render import Renderer
+    from briefgen.facts.contract import ArticleInfo, Facts
+    from briefgen.ingest.files import read_article
+    from briefgen.render.renderer import Renderer
 
     path = tmp_path / "meta.md"
     path.write_text('---\ntitle: "<script>alert(2)</script>"\nsource: "<b onmouseover=x>AFP</b>"\n---\n\n'
@@ -137,9 +137,9 @@ def test_front_matter_markup_is_escaped(tmp_path):
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,<script>x</script>"])
 def test_front_matter_url_cannot_inject_a_script_link(tmp_path, url):
     from briefgen.config import load_config
-    from briefgen.facts import ArticleInfo, Facts
-    from briefgen.ingest import read_article
-    from briefgen.render import Renderer
+    from briefgen.facts.contract import ArticleInfo, Facts
+    from briefgen.ingest.files import read_article
+    from briefgen.render.renderer import Renderer
 
     path = tmp_path / "link.md"
     path.write_text(f'---\ntitle: Link\nurl: "{url}"\n---\n\nSome text.\n', encoding="utf-8")
@@ -153,7 +153,7 @@ def test_front_matter_url_cannot_inject_a_script_link(tmp_path, url):
 
 
 def test_fetcher_refuses_network_and_outside_files(tmp_path):
-    from briefgen.render import LocalOnlyFetcher, builtin_templates_dir
+    from briefgen.render.renderer import LocalOnlyFetcher, builtin_templates_dir
 
     templates = builtin_templates_dir()
     fetcher = LocalOnlyFetcher([templates, tmp_path])
@@ -175,7 +175,7 @@ def test_fetcher_refuses_network_and_outside_files(tmp_path):
 
 
 def test_fetcher_allows_the_templates_folder(tmp_path):
-    from briefgen.render import LocalOnlyFetcher, builtin_templates_dir
+    from briefgen.render.renderer import LocalOnlyFetcher, builtin_templates_dir
 
     css = builtin_templates_dir() / "brief.css"
     fetcher = LocalOnlyFetcher([builtin_templates_dir(), tmp_path])
@@ -193,7 +193,7 @@ def test_fetcher_allows_the_templates_folder(tmp_path):
 
 
 def test_fetcher_refuses_a_symlink_that_leaves_the_allowed_folders(tmp_path):
-    from briefgen.render import LocalOnlyFetcher
+    from briefgen.render.renderer import LocalOnlyFetcher
 
     allowed = tmp_path / "allowed"
     allowed.mkdir()
@@ -206,7 +206,7 @@ def test_fetcher_refuses_a_symlink_that_leaves_the_allowed_folders(tmp_path):
 
 
 def test_pdf_rendering_fetches_nothing_from_the_network(built, tmp_path):
-    from briefgen.render import Renderer
+    from briefgen.render.renderer import Renderer
 
     renderer = Renderer(built.config)
     with CountingServer() as server:

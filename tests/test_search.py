@@ -1,4 +1,4 @@
-"""Full-text search: the Pagefind bundle written by ``briefgen.search.index_site``.
+"""Full-text search: the Pagefind bundle written by ``briefgen.publish.search.index_site``.
 
 A tiny site is built in a temporary folder: two pages carry ``data-pagefind-body`` (a
 brief about Vladimir Poutine, an actor page for Kim Jong Un), one does not (a home page).
@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from briefgen import search
+from briefgen.publish import search
 from briefgen.errors import BriefgenError
-from briefgen.search import SearchReport, index_site, search_ui_html
+from briefgen.publish.search import SearchReport, index_site, search_ui_html
 
 PAGE = """<!doctype html>
 <html lang="fr">

@@ -1,6 +1,6 @@
 """``briefgen serve``: the loopback HTTP server, the watcher, the command.
 
-Fast: the site build is a fake (``briefgen.serve.build_site`` is replaced by a
+Fast: the site build is a fake (``briefgen.publish.preview.build_site`` is replaced by a
 function that writes an index.html and a 404.html); sockets and file watching
 are real.
 """
@@ -18,11 +18,11 @@ from pathlib import Path
 import pytest
 from conftest import run_cli, write_config
 
-from briefgen import serve as serve_mod
+from briefgen.publish import preview as serve_mod
 from briefgen.config import load_config
 from briefgen.errors import BriefgenError
 from briefgen.pipeline import Pipeline
-from briefgen.serve import Server, snapshot, watch_and_rebuild
+from briefgen.publish.preview import Server, snapshot, watch_and_rebuild
 
 FAST = {"debounce_ms": 50, "poll_ms": 100}
 
@@ -37,7 +37,7 @@ class FakeReport:
 
 
 class FakeSite:
-    """Stands for briefgen.site.build_site: writes index.html (with a build counter) and 404.html."""
+    """Stands for briefgen.publish.site.build_site: writes index.html (with a build counter) and 404.html."""
 
     def __init__(self):
         self.calls: list[Pipeline] = []

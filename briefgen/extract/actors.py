@@ -12,7 +12,7 @@ from collections import Counter
 from difflib import SequenceMatcher
 
 from ..facts import Actor
-from ..geocode import Place
+from .geocode import Place
 from ..text import fold
 from .reading import (
     _FUNCTION_WORDS,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..config import Config
 from ..errors import BriefgenError
 from ..facts import ArticleInfo, Facts, Reaction
-from ..geocode import Geocoder
+from .geocode import Geocoder
 from ..ingest import Article
 from .actors import ActorRules
 from .lexicon import Lexicon

@@ -10,7 +10,7 @@ import re
 from collections import Counter
 
 from ..facts import Location
-from ..geocode import Place
+from .geocode import Place
 from ..text import fold
 from .reading import (
     KIND_RANK,

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from ..config import Config
 from ..facts import Evidence
-from ..geocode import Geocoder, Place
+from .geocode import Geocoder, Place
 from ..ingest import Article
 from ..text import dateline_end, fold
 from .lexicon import Lexicon

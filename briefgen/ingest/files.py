@@ -20,12 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from .errors import BriefgenError
-from .text import decode
+from ..errors import BriefgenError
+from ..text import decode
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown")
 _DATE_HEADER = re.compile(r"\A\s*date\s+(\d{4}-\d{2}(?:-\d{2})?)\b[ \t]*\n?")
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*\n", re.S)
+FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*\n", re.S)
 _ID_CHARS = re.compile(r"[^A-Za-z0-9_.-]+")
 _KNOWN_META = {"title", "date", "source", "language", "lang", "licence", "license", "url"}  # others stay in meta
 
@@ -153,7 +153,7 @@ def markdown_to_text(text: str) -> str:
 
 
 def _split_front_matter(text: str, path: Path) -> tuple[dict, str]:
-    match = _FRONT_MATTER.match(text)
+    match = FRONT_MATTER.match(text)
     if not match:
         return {}, text
     import yaml

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-FONT_DIR = Path(__file__).resolve().parent / "data" / "fonts"
+FONT_DIR = Path(__file__).resolve().parent.parent / "data" / "fonts"
 LICENCE = FONT_DIR / "OFL.txt"
 
 FAMILY = "Source Sans 3"

@@ -15,10 +15,10 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .config import TLP_LEVELS, Config
-from .facts import Actor, Evidence, Facts, Location, Reaction, Stake
-from .ingest import Article
-from .text import dateline_end
+from ..config import TLP_LEVELS, Config
+from ..facts import Actor, Evidence, Facts, Location, Reaction, Stake
+from ..ingest import Article
+from ..text import dateline_end
 
 # FIRST TLP 2.0 (https://www.first.org/tlp/): label colour on a black background
 TLP_COLOURS = {
@@ -262,7 +262,7 @@ def country_code(names: list[str], lang: str) -> str | None:
 
 @functools.cache
 def _geocoder():
-    from .geocode import Geocoder
+    from ..extract import Geocoder
 
     return Geocoder()
 

@@ -27,7 +27,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
-from .errors import BriefgenError
+from ..errors import BriefgenError
 
 Kind = Literal["scale", "flagged", "confidence", "neutral"]
 KINDS: tuple[Kind, ...] = ("scale", "flagged", "confidence", "neutral")

@@ -85,7 +85,7 @@ from dataclasses import dataclass
 
 TYPE_CHECKING = False  # recognised by type checkers; avoids importing typing
 if TYPE_CHECKING:  # pragma: no cover
-    from .facts import Location
+    from ..facts import Location
 
 __all__ = ["ATTRIBUTION", "MIN_LON_SPAN", "locator_map"]
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-from .errors import BriefgenError
+from ..errors import BriefgenError
 
 BUNDLE_DIR = "pagefind"
 BODY_ATTRIBUTE = "data-pagefind-body"

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import yaml
 
-from .errors import BriefgenError
-from .ingest import _FRONT_MATTER, Article, decode
+from ..errors import BriefgenError
+from ..ingest import FRONT_MATTER, Article, decode
 
 LINK_SCHEMES = ("http://", "https://", "mailto:")
 
@@ -65,7 +65,7 @@ def analyst_comment(article: Article, overrides=None) -> Comment | None:
     if article.meta.get("comment") is None:
         return None
     text = _read(article.path)
-    match = _FRONT_MATTER.match(text)
+    match = FRONT_MATTER.match(text)
     node = _value_node(yaml.compose(match.group(1) or "", Loader=yaml.SafeLoader), "comment") if match else None
     value = article.meta["comment"]
     if node is None:  # not found again (the file changed since it was read)

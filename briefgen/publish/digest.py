@@ -40,13 +40,13 @@ from email.utils import format_datetime, getaddresses, make_msgid, parseaddr
 from pathlib import Path
 from typing import Callable
 
-from .atomic import atomic_write
-from .brief import Brief, Marking, compose, format_date, marking_of, within_marking
-from .config import TLP_LEVELS, Config
-from .errors import BriefgenError
-from .facts import Actor, Facts
-from .ingest import Article, find_articles
-from .text import fold
+from ..atomic import atomic_write
+from ..brief import Brief, Marking, compose, format_date, marking_of, within_marking
+from ..config import TLP_LEVELS, Config
+from ..errors import BriefgenError
+from ..facts import Actor, Facts
+from ..ingest import Article, find_articles
+from ..text import fold
 
 SAME_EVENT_DAYS = 3  # briefs of one event: dates at most this many days apart
 GMAIL_CLIP_BYTES = 102 * 1024  # Gmail clips an HTML part larger than about this
@@ -271,7 +271,7 @@ class DigestBrief:
 
     @property
     def source(self) -> str | None:
-        from .render import source_label
+        from ..render import source_label
 
         return source_label(self.article.source) or None
 
@@ -586,7 +586,7 @@ def format_subject(config: Config, **fields) -> str:
 
 def render_digest(digest: Digest, env) -> tuple[str, str]:
     """(plain text, HTML with the CSS inlined) from ``templates/email/digest.{txt,html}.j2``."""
-    from . import __version__
+    from .. import __version__
 
     context = {"d": digest, "t": digest.labels, "lang": digest.lang, "version": __version__,
                "unsubscribe_url": unsubscribe_link(digest.unsubscribe)}
@@ -664,8 +664,8 @@ def build_message(digest: Digest, text: str, html: str, to: list[str], now: dt.d
 def digest_pdf_html(pipeline, digest: Digest) -> str:
     """One HTML document: a cover with the table of contents, then every brief (its HTML
     brief's body, ids prefixed so that each brief's [n] links stay inside it)."""
-    from . import __version__
-    from .render import LABELS
+    from .. import __version__
+    from ..render import LABELS
 
     renderer = pipeline.renderer
     css = renderer.env.loader.get_source(renderer.env, "brief.css")[0]
@@ -760,7 +760,7 @@ def run_digest(config: Config, *, week: str | None = None, since: str | None = N
                now: dt.datetime | None = None, out=None) -> int:
     """``briefgen digest``: write the message and its preview; with ``send``, send it.
     Returns the exit status (0 ok, 1 an article or a recipient failed)."""
-    from .pipeline import Pipeline, print_warning
+    from ..pipeline import Pipeline, print_warning
 
     err = out or sys.stderr
 

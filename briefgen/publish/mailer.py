@@ -39,9 +39,9 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any, Literal
 
-from .atomic import atomic_write
-from .config import SmtpSettings
-from .errors import BriefgenError
+from ..atomic import atomic_write
+from ..config import SmtpSettings
+from ..errors import BriefgenError
 
 STATE_VERSION = 1
 Status = Literal["sent", "skipped", "refused", "failed"]

@@ -57,8 +57,8 @@ import functools
 import re
 from dataclasses import dataclass
 
-from .errors import BriefgenError
-from .facts import Evidence
+from ..errors import BriefgenError
+from ..facts import Evidence
 
 PRECISIONS = ("day", "week", "month", "year")
 _RANK = {p: i for i, p in enumerate(PRECISIONS)}  # smaller is finer

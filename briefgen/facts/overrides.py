@@ -22,10 +22,10 @@ from typing import Any, Callable, Iterable, Literal
 
 import yaml
 
-from .config import Topic, from_yaml, line_of, read_yaml
-from .errors import BriefgenError
-from .facts import Actor, Evidence, Facts, Location, Reaction, Stake
-from .text import fold
+from ..config import Topic, from_yaml, line_of, read_yaml
+from ..errors import BriefgenError
+from .contract import Actor, Evidence, Facts, Location, Reaction, Stake
+from ..text import fold
 
 SUFFIX = ".facts.yaml"
 

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from . import __version__
-from .config import Config
-from .facts import Evidence, Facts
-from .ingest import Article
+from .. import __version__
+from ..config import Config
+from ..facts import Evidence, Facts
+from ..ingest import Article
 
 LABELS = {
     "fr": {
@@ -57,10 +57,11 @@ LABELS = {
 
 def builtin_templates_dir() -> Path:
     """Templates shipped in the wheel (``briefgen/templates``) or, from a source tree, ``templates/``."""
-    inside = Path(__file__).parent / "templates"
+    package = Path(__file__).parent.parent
+    inside = package / "templates"
     if inside.is_dir():
         return inside
-    return Path(__file__).parent.parent / "templates"
+    return package.parent / "templates"
 
 
 @dataclass
@@ -91,7 +92,7 @@ class Renderer:
     # ----- HTML
 
     def context(self, article: Article, facts: Facts, overrides=None, site=None) -> dict:
-        from .brief import compose
+        from ..brief import compose
 
         locale = self.config.brief.locale
         lang = locale if locale != "auto" else (facts.article.language if facts.article.language in LABELS else "en")
@@ -122,7 +123,7 @@ class Renderer:
 
     @staticmethod
     def comment_html(article: Article, overrides) -> str | None:
-        from .comment import analyst_comment, render_markdown
+        from ..brief import analyst_comment, render_markdown
 
         comment = analyst_comment(article, overrides)
         return render_markdown(comment.markdown) if comment is not None else None
@@ -130,7 +131,7 @@ class Renderer:
     @staticmethod
     def map(brief, lang: str) -> tuple[str | None, str]:
         """The locator map of the brief's consistently geocoded places (none without any)."""
-        from .locator_map import ATTRIBUTION, locator_map
+        from ..brief import ATTRIBUTION, locator_map
 
         if not brief.mapped:
             return None, ATTRIBUTION
@@ -138,8 +139,8 @@ class Renderer:
 
     @staticmethod
     def timeline(article: Article, facts: Facts, lang: str) -> list["TimelineItem"]:
-        from .brief import format_date
-        from .timeline import timeline
+        from ..brief import format_date
+        from ..brief import timeline
 
         items: list[TimelineItem] = []
         for entry in timeline(article.body, facts.article.date, facts.article.language):

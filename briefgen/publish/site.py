@@ -26,14 +26,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .atomic import atomic_write
-from .brief import compose, marking_of, within_marking
-from .config import Config
-from .errors import BriefgenError
-from .facts import Actor, Facts, Location
-from .ingest import Article, find_articles
-from .pipeline import Pipeline
-from .text import fold
+from ..atomic import atomic_write
+from ..brief import compose, marking_of, within_marking
+from ..config import Config
+from ..errors import BriefgenError
+from ..facts import Actor, Facts, Location
+from ..ingest import Article, find_articles
+from ..pipeline import Pipeline
+from ..text import fold
 
 MANIFEST = ".briefgen-site.json"
 
@@ -181,7 +181,7 @@ def build_site(pipeline: Pipeline, progress: Callable[[str], None] | None = None
     for a in actors:
         page("site/actor.html.j2", a.url + "index.html", actor=a, seen_with=seen_with(a, actors, links), links=links)
     all_locations = [p.location for p in places]
-    from .locator_map import ATTRIBUTION, locator_map
+    from ..brief import ATTRIBUTION, locator_map
 
     world = locator_map([_plain(loc) for loc in all_locations], lang=lang, width=800, height=420,
                         title=t["all_places"]) if all_locations else None
@@ -489,7 +489,7 @@ def _timestamp(date: str | None) -> dt.datetime:
 
 
 def _version() -> str:
-    from . import __version__
+    from .. import __version__
 
     return __version__
 

@@ -20,9 +20,9 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from .config import Config, load_config
-from .errors import BriefgenError
-from .pipeline import Pipeline
+from ..config import Config, load_config
+from ..errors import BriefgenError
+from ..pipeline import Pipeline
 
 HOST = "127.0.0.1"  # a preview: never reachable from another machine
 DEBOUNCE_MS = 1600  # watchfiles' default: changes within this window make one rebuild
