@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -29,8 +30,10 @@ VOLATILE = re.compile(rb"^(Date|Message-ID|Message-Id): .*$|={15}\d+==|/Creation
 
 
 def run(args: list[str], cwd: Path) -> bytes:
-    done = subprocess.run(BRIEFGEN + args, cwd=cwd, capture_output=True, check=False,
-                          env={"BRIEFGEN_PROGRESS": "0", "PATH": "/usr/bin:/bin", "HOME": str(cwd)})
+    env = {"BRIEFGEN_PROGRESS": "0", "PATH": "/usr/bin:/bin", "HOME": str(cwd)}
+    if os.environ.get("PYTHONPATH"):  # e.g. a git worktree's code instead of the installed one
+        env["PYTHONPATH"] = os.environ["PYTHONPATH"]
+    done = subprocess.run(BRIEFGEN + args, cwd=cwd, capture_output=True, check=False, env=env)
     if done.returncode != 0:
         sys.exit(f"briefgen {' '.join(args)} failed ({done.returncode}):\n{done.stderr.decode()}")
     return done.stdout

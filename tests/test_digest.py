@@ -19,21 +19,10 @@ import pytest
 from conftest import FR_ID, SEEDS, make_project, run_cli, write_config
 
 from briefgen.config import load_config
-from briefgen.publish.digest import (
-    GMAIL_CLIP_BYTES,
-    Period,
-    build_message,
-    compose_digest,
-    group_events,
-    last_complete_week,
-    make_brief,
-    parse_week,
-    render_digest,
-    resolve_period,
-    run_digest,
-    same_event,
-    select,
-)
+from briefgen.publish.digest import GMAIL_CLIP_BYTES, run_digest
+from briefgen.publish.grouping import group_events, make_brief, same_event, select
+from briefgen.publish.message import build_message, compose_digest, render_digest
+from briefgen.publish.period import Period, last_complete_week, parse_week, resolve_period
 from briefgen.errors import BriefgenError
 from briefgen.facts.contract import Actor, ArticleInfo, Evidence, Facts, Location, Reaction, Stake
 from briefgen.ingest.files import Article
