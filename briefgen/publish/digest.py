@@ -12,7 +12,7 @@ In order, each stage in its module:
    (:func:`~.message.digest_pdf`);
 4. here, the **output** (:func:`run_digest`): ``out/digests/<period>.eml`` and
    ``<period>.html`` (written atomically), then, with ``--send``,
-   :func:`briefgen.mailer.send_digest`.
+   :func:`briefgen.publish.mailer.send_digest`.
 """
 
 from __future__ import annotations
