@@ -8,7 +8,9 @@ server that rebuilds on change.
 - ``site``    the static site;
 - ``search``  the Pagefind index of the site;
 - ``digest``  the week's briefs as one message;
-- ``mailer``  sending it by SMTP, with retries and a record of what was sent;
+- ``mailer``  sending it by SMTP (:func:`send_digest` ties ``smtp_session``: connection, login,
+  redaction of the password; ``retries``: what is retried, each recipient's result;
+  ``sent_state``: the record of what was sent, so nothing is sent twice);
 - ``preview`` :func:`serve`: the preview server (``briefgen serve``).
 """
 
