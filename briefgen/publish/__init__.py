@@ -5,14 +5,17 @@ brief, indexes by actor, place, topic and week, an Atom feed, a sitemap, Pagefin
 ``out/digests/PERIOD.eml`` (sent by SMTP with ``--send``, never twice), and a local preview
 server that rebuilds on change.
 
-- ``site``      the static site;
-- ``search``    the Pagefind index of the site;
-- ``period``    the days a digest covers (a week, or ``--since``/``--until``), and its labels;
-- ``grouping``  the period's briefs, selected by date and marking, grouped by event;
-- ``message``   the digest as an email (subject, text and HTML parts, inlined CSS, PDF);
-- ``digest``    :func:`run_digest`: the week's briefs as one message, written and sent;
-- ``mailer``    sending it by SMTP, with retries and a record of what was sent;
-- ``preview``   :func:`serve`: the preview server (``briefgen serve``).
+- ``site``          the static site;
+- ``search``        the Pagefind index of the site;
+- ``period``        the days a digest covers (a week, or ``--since``/``--until``), and its labels;
+- ``grouping``      the period's briefs, selected by date and marking, grouped by event;
+- ``message``       the digest as an email (subject, text and HTML parts, inlined CSS, PDF);
+- ``digest``        :func:`run_digest`: the week's briefs as one message, written and sent;
+- ``mailer``        :func:`send_digest`: sending it by SMTP, never twice, which ties
+- ``smtp_session``  the connection, login and redaction of the password,
+- ``retries``       what is retried, and each recipient's result,
+- ``sent_state``    the record of what was sent;
+- ``preview``       :func:`serve`: the preview server (``briefgen serve``).
 """
 
 from .digest import run_digest
