@@ -184,7 +184,7 @@ def test_country_places_are_outlines_not_dots():
 
 
 def test_crimea_is_drawn_as_ukraine():
-    from briefgen.brief.maps import _atlas, _contains
+    from briefgen.brief.atlas import _atlas, _contains
 
     owners = {c.name for c in _atlas() for poly in c.polygons if _contains(list(poly[0]), 34.1, 45.3)}
     assert owners == {"Ukraine"}

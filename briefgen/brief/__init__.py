@@ -6,7 +6,8 @@ evidence, timeline, locator map (inline SVG), the analyst's comment and its lint
 
 - ``composer``    :func:`compose`: what a brief shows, decided from the facts;
 - ``chronology``  :func:`timeline`: dated expressions of the article, as a timeline;
-- ``maps``        :func:`locator_map`: the inline SVG map of the article's places;
+- ``maps``        :func:`locator_map`: the inline SVG map of the article's places, from
+  ``atlas`` (country outlines), ``projection`` (view, clipping), ``svg_paths`` and ``labels``;
 - ``comment``     the analyst's Markdown comment (no raw HTML);
 - ``estimative``  the lint of estimative language in that comment.
 """
