@@ -17,7 +17,8 @@ from briefgen.config import load_config
 from briefgen.errors import BriefgenError
 from briefgen.facts.contract import Actor, ArticleInfo, Evidence, Facts, Location, Reaction, Stake
 from briefgen.ingest.files import find_articles
-from briefgen.facts.overrides import find_quote, load_overrides, overrides_path, sentence_around
+from briefgen.facts.overrides import load_overrides, overrides_path
+from briefgen.facts.quotes import find_quote, sentence_around
 from conftest import REPO_CONFIG, make_project, run_cli
 
 TOPICS = load_config(REPO_CONFIG).topics

@@ -5,7 +5,9 @@ corrections. Out: the same :class:`Facts` with the corrections applied, and thei
 (``../shared/facts-contract.md``), which briefs, site, digest and scoring read.
 
 - ``contract``   :class:`Facts` and its parts (actors, locations, stakes, reactions, evidence);
-- ``overrides``  the corrections file: read like the configuration, applied in a fixed order.
+- ``overrides``  the corrections file: its schema, read like the configuration;
+- ``quotes``     a quote of that file found in the article, and its sentence;
+- ``applying``   the corrections carried out, in a fixed order.
 """
 
 from .contract import Actor, ArticleInfo, Evidence, Facts, Location, Reaction, Stake
