@@ -53,6 +53,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000; 0: any free port)")
     p.add_argument("--no-watch", action="store_true", help="build once and serve, without rebuilding on changes")
     p = with_config(sub.add_parser(
+        "api", help="serve briefs on demand on http://127.0.0.1:PORT/briefs, models kept loaded (api: in config)"))
+    p.add_argument("--port", type=int, help="port on 127.0.0.1 (default: api.port)")
+    p = with_config(sub.add_parser(
         "digest", help="the weekly digest by email: write out/digests/PERIOD.eml (default) or send it",
         description="Compose the digest of a week's briefs (default: the last complete week in digest.timezone) "
                     "as an email; write it to out/digests/PERIOD.eml with an HTML preview, or send it."))
@@ -277,6 +280,15 @@ def cmd_serve(args, config) -> int:
     return serve(config, port=args.port, watch=not args.no_watch)
 
 
+def cmd_api(args, config) -> int:
+    from .publish import run_api
+
+    _quiet_renderer_logs()
+    print(f"briefgen api: http://127.0.0.1:{args.port or config.api.port}/briefs (Ctrl-C stops)", file=sys.stderr)
+    run_api(config, port=args.port)
+    return EXIT_OK
+
+
 def cmd_digest(args, config) -> int:
     from .publish import run_digest
 
@@ -296,6 +308,7 @@ def _quiet_renderer_logs() -> None:
 COMMANDS = {"build": cmd_build, "extract": cmd_extract, "brief": cmd_brief, "check": cmd_check, "site": cmd_site}
 COMMANDS["serve"] = cmd_serve
 COMMANDS["digest"] = cmd_digest
+COMMANDS["api"] = cmd_api
 
 if __name__ == "__main__":
     raise SystemExit(main())

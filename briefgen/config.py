@@ -100,6 +100,17 @@ class Topic:
 
 
 @dataclass
+class ApiSettings:
+    """The warm brief service (``briefgen api``), on 127.0.0.1 only."""
+
+    port: int = 8765
+    max_body_kb: int = 1024  # a larger request gets 413
+    timeout: float = 60.0  # seconds a brief may take; past it, 504
+    concurrency: int = 1  # briefs made at once
+    queue: int = 8  # requests waiting beyond those; past it, 429
+
+
+@dataclass
 class Config:
     """The whole configuration. ``path`` is where it was read from (None: defaults)."""
 
@@ -115,6 +126,7 @@ class Config:
     brief: BriefSettings = field(default_factory=BriefSettings)
     site: SiteSettings = field(default_factory=SiteSettings)
     digest: DigestSettings = field(default_factory=DigestSettings)
+    api: ApiSettings = field(default_factory=ApiSettings)
     topics: dict[str, Topic] = field(default_factory=dict)
     gazetteer: list[GazetteerEntry] = field(default_factory=list)
     path: Path | None = field(default=None, metadata={"internal": True})
@@ -229,6 +241,13 @@ def _check_values(config: Config, path: Path, node: yaml.Node | None) -> None:
     if config.site.base_url is not None and not re.match(r"https?://[^/\s]+", config.site.base_url):
         raise BriefgenError(f"site.base_url: {config.site.base_url!r} is not an http(s) address", path,
                             line_of(node, "site", "base_url"))
+    if not 0 < config.api.port < 65536:
+        raise BriefgenError("api.port: must be between 1 and 65535", path, line_of(node, "api", "port"))
+    for key in ("max_body_kb", "timeout", "concurrency"):
+        if getattr(config.api, key) <= 0:
+            raise BriefgenError(f"api.{key}: must be positive", path, line_of(node, "api", key))
+    if config.api.queue < 0:
+        raise BriefgenError("api.queue: must be 0 or more", path, line_of(node, "api", "queue"))
     for i, pattern in enumerate(config.boilerplate):
         try:
             re.compile(pattern)

@@ -3,7 +3,7 @@
 In: the config and the briefs the pipeline renders. Out: ``out/site/`` (a page and a PDF per
 brief, indexes by actor, place, topic and week, an Atom feed, a sitemap, Pagefind search),
 ``out/digests/PERIOD.eml`` (sent by SMTP with ``--send``, never twice), and a local preview
-server that rebuilds on change.
+server that rebuilds on change; one brief on demand over HTTP.
 
 - ``site``          the static site;
 - ``search``        the Pagefind index of the site;
@@ -15,11 +15,13 @@ server that rebuilds on change.
 - ``smtp_session``  the connection, login and redaction of the password,
 - ``retries``       what is retried, and each recipient's result,
 - ``sent_state``    the record of what was sent;
-- ``preview``       :func:`serve`: the preview server (``briefgen serve``).
+- ``preview``       :func:`serve`: the preview server (``briefgen serve``);
+- ``api``           :func:`run_api`: briefs on demand from a warm process (``briefgen api``).
 """
 
+from .api import run_api
 from .digest import run_digest
 from .preview import serve
 from .site import build_site, site_dir
 
-__all__ = ["build_site", "run_digest", "serve", "site_dir"]
+__all__ = ["build_site", "run_api", "run_digest", "serve", "site_dir"]

@@ -1,0 +1,171 @@
+"""``briefgen api``: one brief on demand from a warm process (Starlette on uvicorn, 127.0.0.1).
+
+In: ``POST /briefs`` with an article, as the seed format (``text/plain``: an optional
+``date YYYY-MM-DD`` line, then the body), as Markdown with front matter (``text/markdown``),
+or as JSON ``{"text", "date", "title", "language", "source"}``. Out: the brief as PDF
+(default), HTML or facts JSON, chosen by ``?format=pdf|html|json`` or else by ``Accept``.
+``GET /healthz`` says the service is up and which models are loaded.
+
+One :class:`~briefgen.pipeline.Pipeline` lives as long as the service, so the spaCy
+pipelines, the geocoder and WeasyPrint stay loaded; facts are cached as for the CLI. Limits
+come from ``api:`` in the configuration: a body over ``max_body_kb`` gets 413, more than
+``queue`` requests waiting for one of the ``concurrency`` slots get 429, a brief that takes
+longer than ``timeout`` seconds gets 504 (its thread finishes in the background and frees
+its slot then; it is not killed). Every error is JSON ``{"error": ...}``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..config import Config
+from ..errors import BriefgenError
+
+FORMATS = {"pdf": "application/pdf", "html": "text/html; charset=utf-8", "json": "application/json"}
+
+
+@dataclass
+class Job:
+    """One request's article: its file text and the suffix that says how to read it."""
+
+    text: str
+    suffix: str  # ".txt" or ".md"
+
+
+def job_of(body: bytes, content_type: str) -> Job:
+    """The article a request carries; a :class:`BriefgenError` says what is wrong with it."""
+    kind = content_type.split(";")[0].strip().lower()
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BriefgenError("the request body is not UTF-8") from None
+    if kind == "application/json":
+        return _json_job(text)
+    if kind in ("text/markdown", "text/x-markdown"):
+        return Job(text, ".md")
+    return Job(text, ".txt")
+
+
+def _json_job(text: str) -> Job:
+    """``{"text", "date", "title", "language", "source"}`` as Markdown with front matter."""
+    import yaml
+
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BriefgenError(f"invalid JSON: {exc.msg} (line {exc.lineno})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("text"), str) or not data["text"].strip():
+        raise BriefgenError('JSON must be an object with a non-empty "text"')
+    unknown = sorted(set(data) - {"text", "date", "title", "language", "source"})
+    if unknown:
+        raise BriefgenError(f"unknown JSON field(s): {', '.join(unknown)}")
+    meta = {k: str(data[k]) for k in ("title", "date", "language", "source") if data.get(k) is not None}
+    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) if meta else ""
+    return Job(f"---\n{front}---\n\n{data['text']}", ".md")
+
+
+def format_of(query: str | None, accept: str) -> str:
+    """``?format=`` wins; else the first of PDF, HTML, JSON that ``Accept`` names; else PDF."""
+    if query:
+        if query not in FORMATS:
+            raise BriefgenError(f"unknown format {query!r}; use one of {', '.join(FORMATS)}")
+        return query
+    accept = accept.lower()
+    for name, mime in (("pdf", "application/pdf"), ("html", "text/html"), ("json", "application/json")):
+        if mime in accept:
+            return name
+    return "pdf"
+
+
+class BriefMaker:
+    """Makes one brief from a job with a warm pipeline (called in a worker thread)."""
+
+    def __init__(self, config: Config):
+        from ..pipeline import Pipeline
+
+        self.config = config
+        self.pipeline = Pipeline(config, warn=lambda message: None)
+
+    def make(self, job: Job, fmt: str) -> bytes:
+        digest = hashlib.sha256(job.text.encode("utf-8")).hexdigest()[:12]
+        with tempfile.TemporaryDirectory(prefix="briefgen-api-") as tmp:
+            path = Path(tmp) / f"api-{digest}{job.suffix}"
+            path.write_text(job.text, encoding="utf-8")
+            article = self.pipeline.read(path)
+            facts = self.pipeline.facts(article, overrides=False)
+        if fmt == "json":
+            return facts.to_json().encode("utf-8")
+        html = self.pipeline.html(article, facts)
+        return html.encode("utf-8") if fmt == "html" else self.pipeline.pdf(html)
+
+
+def make_app(config: Config, maker: BriefMaker | None = None):
+    """The Starlette application; ``maker`` is built on first use unless given."""
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse, Response
+    from starlette.routing import Route
+
+    settings = config.api
+    slots = asyncio.Semaphore(settings.concurrency)
+    state = {"waiting": 0, "maker": maker}
+
+    def error(status: int, message: str) -> JSONResponse:
+        return JSONResponse({"error": message}, status_code=status)
+
+    async def healthz(request: Request) -> JSONResponse:
+        warm = state["maker"] is not None
+        return JSONResponse({"status": "ok", "warm": warm, "models": config.models})
+
+    async def briefs(request: Request) -> Response:
+        limit = settings.max_body_kb * 1024
+        declared = request.headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            return error(413, f"the article is larger than api.max_body_kb ({settings.max_body_kb} KB)")
+        body = b""
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > limit:
+                return error(413, f"the article is larger than api.max_body_kb ({settings.max_body_kb} KB)")
+        try:
+            job = job_of(body, request.headers.get("content-type", "text/plain"))
+            fmt = format_of(request.query_params.get("format"), request.headers.get("accept", ""))
+        except BriefgenError as exc:
+            return error(400, str(exc))
+        if slots.locked() and state["waiting"] >= settings.queue:
+            return error(429, f"busy: {settings.concurrency} brief(s) in progress and {state['waiting']} waiting")
+        state["waiting"] += 1
+        try:
+            await slots.acquire()
+        finally:
+            state["waiting"] -= 1
+        loop = asyncio.get_running_loop()
+        task = loop.run_in_executor(None, _make, state, config, job, fmt)
+        task.add_done_callback(lambda _: slots.release())
+        try:
+            data = await asyncio.wait_for(asyncio.shield(task), settings.timeout)
+        except asyncio.TimeoutError:
+            return error(504, f"the brief took longer than api.timeout ({settings.timeout:g} s)")
+        except BriefgenError as exc:
+            return error(422, str(exc))
+        return Response(data, media_type=FORMATS[fmt])
+
+    return Starlette(routes=[Route("/healthz", healthz), Route("/briefs", briefs, methods=["POST"])])
+
+
+def _make(state: dict, config: Config, job: Job, fmt: str) -> bytes:
+    if state["maker"] is None:
+        state["maker"] = BriefMaker(config)
+    return state["maker"].make(job, fmt)
+
+
+def run_api(config: Config, port: int | None = None) -> None:
+    """Serve until interrupted, on 127.0.0.1 only."""
+    import uvicorn
+
+    uvicorn.run(make_app(config), host="127.0.0.1", port=port or config.api.port, log_level="warning")

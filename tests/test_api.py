@@ -1,0 +1,150 @@
+"""``briefgen api`` (briefgen/publish/api.py): real HTTP on 127.0.0.1 (uvicorn in a thread),
+real briefs (PDF read back with pypdf), and its limits (413, 429, 504, 400) with a slow stand-in
+for the brief maker so that they take no time."""
+
+from __future__ import annotations
+
+import io
+import threading
+import time
+
+import httpx
+import pytest
+
+from briefgen.config import load_config
+from briefgen.publish.api import make_app
+from conftest import write_config
+
+ARTICLE = (
+    "date 2024-03-05\n"
+    "Le gouvernement portugais a annoncé mardi à Lisbonne un plan de soutien aux pêcheurs. "
+    "« Nous ne laisserons pas tomber la filière », a déclaré la ministre Ana Ribeiro.\n"
+)
+
+
+class Running:
+    """A uvicorn server on a free loopback port, in a daemon thread."""
+
+    def __init__(self, app):
+        import uvicorn
+
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="error"))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            assert time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.02)
+        port = self.server.servers[0].sockets[0].getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}"
+
+    def stop(self):
+        self.server.should_exit = True
+        self.thread.join(10)
+
+
+def config_for(tmp_path, api: str = ""):
+    extra = f"\napi:\n{api}" if api else ""
+    text = write_config(tmp_path / "config.yaml", output=tmp_path / "out").read_text(encoding="utf-8")
+    if api:  # replace the shipped api: section by the test's
+        head, _, tail = text.partition("\napi:\n")
+        tail = tail.split("\n\n", 1)[1] if "\n\n" in tail else ""
+        text = head + extra + "\n\n" + tail
+    (tmp_path / "config.yaml").write_text(text, encoding="utf-8")
+    return load_config(tmp_path / "config.yaml")
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory):
+    running = Running(make_app(config_for(tmp_path_factory.mktemp("api"))))
+    yield running
+    running.stop()
+
+
+def test_healthz(service):
+    reply = httpx.get(f"{service.url}/healthz")
+    assert reply.status_code == 200 and reply.json()["status"] == "ok"
+
+
+def test_a_seed_format_article_becomes_a_pdf_brief(service):
+    from pypdf import PdfReader
+
+    reply = httpx.post(f"{service.url}/briefs", content=ARTICLE.encode(), timeout=120,
+                       headers={"content-type": "text/plain"})
+    assert reply.status_code == 200, reply.text
+    assert reply.headers["content-type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(reply.content)).pages)
+    assert "Ribeiro" in text
+
+
+def test_json_in_facts_out_and_html_by_accept(service):
+    body = {"text": ARTICLE.split("\n", 1)[1], "date": "2024-03-05", "title": "Plan pour la pêche",
+            "language": "fr"}
+    facts = httpx.post(f"{service.url}/briefs?format=json", json=body, timeout=120)
+    assert facts.status_code == 200, facts.text
+    data = facts.json()
+    assert data["article"]["title"] == "Plan pour la pêche" and data["article"]["date"] == "2024-03-05"
+    assert "Ana Ribeiro" in [a["name"] for a in data["actors"]]
+    html = httpx.post(f"{service.url}/briefs", json=body, headers={"accept": "text/html"}, timeout=120)
+    assert html.headers["content-type"].startswith("text/html") and "Plan pour la pêche" in html.text
+
+
+@pytest.mark.parametrize("kwargs, words", [
+    ({"json": {"text": "x", "colour": "red"}}, "unknown JSON field(s): colour"),
+    ({"json": {"title": "no text"}}, '"text"'),
+    ({"content": b"{not json", "headers": {"content-type": "application/json"}}, "invalid JSON"),
+    ({"content": b"\xff\xfe", "headers": {"content-type": "text/plain"}}, "not UTF-8"),
+])
+def test_a_bad_request_is_a_400_that_says_why(service, kwargs, words):
+    reply = httpx.post(f"{service.url}/briefs", **kwargs)
+    assert reply.status_code == 400 and words in reply.json()["error"]
+
+
+def test_an_unknown_format_is_a_400(service):
+    reply = httpx.post(f"{service.url}/briefs?format=docx", content=b"texte")
+    assert reply.status_code == 400 and "docx" in reply.json()["error"]
+
+
+class SlowMaker:
+    """Stands in for the brief maker: takes ``seconds``, then gives a tiny PDF-like body."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+
+    def make(self, job, fmt):
+        time.sleep(self.seconds)
+        return b"%PDF-stand-in"
+
+
+def test_limits_413_429_504_and_the_service_stays_up(tmp_path):
+    config = config_for(tmp_path, "  max_body_kb: 1\n  timeout: 0.5\n  concurrency: 1\n  queue: 0\n")
+    running = Running(make_app(config, maker=SlowMaker(1.5)))
+    try:
+        big = httpx.post(f"{running.url}/briefs", content=b"x" * 2048)
+        assert big.status_code == 413 and "max_body_kb" in big.json()["error"]
+        results = {}
+
+        def first():
+            results["slow"] = httpx.post(f"{running.url}/briefs", content=b"article", timeout=10)
+
+        thread = threading.Thread(target=first)
+        thread.start()
+        time.sleep(0.2)  # the first request holds the only slot
+        busy = httpx.post(f"{running.url}/briefs", content=b"article", timeout=10)
+        assert busy.status_code == 429 and "busy" in busy.json()["error"]
+        thread.join()
+        assert results["slow"].status_code == 504 and "api.timeout" in results["slow"].json()["error"]
+        assert httpx.get(f"{running.url}/healthz").status_code == 200
+        time.sleep(1.2)  # the slow brief finishes and frees its slot
+        quick = httpx.post(f"{running.url}/briefs", content=b"article", timeout=10)
+        assert quick.status_code == 504  # still slower than the timeout, but it got a slot: not 429
+    finally:
+        running.stop()
+
+
+def test_api_settings_are_checked_with_their_line(tmp_path):
+    from briefgen.errors import BriefgenError
+
+    with pytest.raises(BriefgenError, match=r"api\.port: must be between 1 and 65535") as info:
+        config_for(tmp_path, "  port: 70000\n")
+    assert "config.yaml" in str(info.value)
