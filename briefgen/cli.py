@@ -44,6 +44,8 @@ def _parser() -> argparse.ArgumentParser:
     p = with_config(sub.add_parser("brief", help="render one article to a PDF or HTML brief"))
     p.add_argument("article", type=Path, metavar="ARTICLE")
     p.add_argument("-o", "--output", type=Path, help="FILE.pdf or FILE.html (default: out/briefs/ID.pdf)")
+    p.add_argument("--no-daemon", action="store_true",
+                   help="make the brief in this process even when a briefgen api of this project runs")
     with_config(sub.add_parser("site", help="build the static site (every brief, indexes, feed, search) in out/site/"))
     p = sub.add_parser("init", help="start a new briefing project: config.yaml, templates to customise, seeds/")
     p.add_argument("directory", type=Path, metavar="DIR")
@@ -55,6 +57,9 @@ def _parser() -> argparse.ArgumentParser:
     p = with_config(sub.add_parser(
         "api", help="serve briefs on demand on http://127.0.0.1:PORT/briefs, models kept loaded (api: in config)"))
     p.add_argument("--port", type=int, help="port on 127.0.0.1 (default: api.port)")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--background", action="store_true", help="start the service detached and return once it answers")
+    mode.add_argument("--stop", action="store_true", help="stop the service of this project")
     p = with_config(sub.add_parser(
         "digest", help="the weekly digest by email: write out/digests/PERIOD.eml (default) or send it",
         description="Compose the digest of a week's briefs (default: the last complete week in digest.timezone) "
@@ -164,6 +169,25 @@ def cmd_brief(args, config) -> int:
     from .atomic import atomic_write
     from .pipeline import Pipeline
 
+    target = args.output
+    if target is not None and target.suffix.lower() not in (".pdf", ".html", ".htm"):
+        raise BriefgenError("output must end in .pdf or .html", target)
+    if not args.no_daemon:
+        from .publish import brief_via_service
+
+        fmt = "pdf" if target is None or target.suffix.lower() == ".pdf" else "html"
+        try:
+            data = brief_via_service(config, args.article, fmt)
+        except BriefgenError as exc:
+            _error(str(exc))
+            return EXIT_FAILED
+        if data is not None:
+            from .ingest import article_id
+
+            target = target or (config.output / "briefs" / f"{article_id(args.article)}.pdf")
+            atomic_write(target, data)
+            print(f"wrote {target} (briefgen api)", file=sys.stderr)
+            return EXIT_OK
     _quiet_renderer_logs()
     pipeline = Pipeline(config)
     try:
@@ -281,8 +305,18 @@ def cmd_serve(args, config) -> int:
 
 
 def cmd_api(args, config) -> int:
-    from .publish import run_api
+    from .publish import run_api, start_background, stop
 
+    if args.port is not None and not 0 < args.port < 65536:
+        raise BriefgenError("--port: must be between 1 and 65535")
+    if args.stop:
+        print("briefgen api: stopped" if stop(config) else "briefgen api: none was running", file=sys.stderr)
+        return EXIT_OK
+    if args.background:
+        info = start_background(config)
+        print(f"briefgen api: http://127.0.0.1:{info['port']}/briefs (pid {info['pid']}; "
+              "briefgen api --stop stops it)", file=sys.stderr)
+        return EXIT_OK
     _quiet_renderer_logs()
     print(f"briefgen api: http://127.0.0.1:{args.port or config.api.port}/briefs (Ctrl-C stops)", file=sys.stderr)
     run_api(config, port=args.port)

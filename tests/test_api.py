@@ -148,3 +148,38 @@ def test_api_settings_are_checked_with_their_line(tmp_path):
     with pytest.raises(BriefgenError, match=r"api\.port: must be between 1 and 65535") as info:
         config_for(tmp_path, "  port: 70000\n")
     assert "config.yaml" in str(info.value)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_brief_goes_through_a_background_service_and_back_in_process_after_stop(tmp_path, cli):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    article = seeds / "peche.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    config_for(tmp_path, f"  port: {free_port()}\n  timeout: 120\n")
+    path = tmp_path / "config.yaml"
+    started = cli("api", "-c", path, "--background")
+    try:
+        assert started.code == 0, started.err
+        assert (tmp_path / "out" / "api.json").is_file()
+        via = cli("brief", "-c", path, article, "-o", tmp_path / "via.html")
+        assert via.code == 0 and "(briefgen api)" in via.err, via.err
+        local = cli("brief", "-c", path, article, "-o", tmp_path / "local.html", "--no-daemon")
+        assert local.code == 0 and "(briefgen api)" not in local.err
+        assert (tmp_path / "via.html").read_text() == (tmp_path / "local.html").read_text()
+        pdf = cli("brief", "-c", path, article)
+        assert pdf.code == 0 and (tmp_path / "out" / "briefs" / "peche.pdf").read_bytes().startswith(b"%PDF")
+    finally:
+        stopped = cli("api", "-c", path, "--stop")
+    assert stopped.code == 0 and "stopped" in stopped.err
+    assert not (tmp_path / "out" / "api.json").exists()
+    after = cli("brief", "-c", path, article, "-o", tmp_path / "after.html")
+    assert after.code == 0 and "(briefgen api)" not in after.err
+    assert cli("api", "-c", path, "--stop").err.strip().endswith("none was running")

@@ -9,6 +9,6 @@ facts index :attr:`Article.body`.
 """
 
 from ..text import decode
-from .files import FRONT_MATTER, Article, find_articles, read_article
+from .files import FRONT_MATTER, Article, article_id, find_articles, read_article
 
-__all__ = ["FRONT_MATTER", "Article", "decode", "find_articles", "read_article"]
+__all__ = ["FRONT_MATTER", "Article", "article_id", "decode", "find_articles", "read_article"]

@@ -16,12 +16,15 @@ server that rebuilds on change; one brief on demand over HTTP.
 - ``retries``       what is retried, and each recipient's result,
 - ``sent_state``    the record of what was sent;
 - ``preview``       :func:`serve`: the preview server (``briefgen serve``);
-- ``api``           :func:`run_api`: briefs on demand from a warm process (``briefgen api``).
+- ``api``           :func:`run_api`: briefs on demand from a warm process (``briefgen api``);
+- ``daemon``        its port file, ``--background`` / ``--stop``, and ``briefgen brief`` through it.
 """
 
 from .api import run_api
+from .daemon import brief_via_service, start_background, stop
 from .digest import run_digest
 from .preview import serve
 from .site import build_site, site_dir
 
-__all__ = ["build_site", "run_api", "run_digest", "serve", "site_dir"]
+__all__ = ["brief_via_service", "build_site", "run_api", "run_digest", "serve", "site_dir", "start_background",
+           "stop"]

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,7 @@ class Job:
 
     text: str
     suffix: str  # ".txt" or ".md"
+    article_id: str | None = None  # the id the CLI gives (its file's name), else one from the text
 
 
 def job_of(body: bytes, content_type: str) -> Job:
@@ -82,6 +84,15 @@ def format_of(query: str | None, accept: str) -> str:
     return "pdf"
 
 
+def id_of(value: str | None) -> str | None:
+    """``?id=``: an article id (letters, digits, ``.``, ``_``, ``-``), as the file name gives it."""
+    if value is None:
+        return None
+    if not re.fullmatch(r"[\w][\w.-]{0,99}", value):
+        raise BriefgenError(f"invalid id {value!r}: letters, digits, '.', '_' and '-' only")
+    return value
+
+
 class BriefMaker:
     """Makes one brief from a job with a warm pipeline (called in a worker thread)."""
 
@@ -92,9 +103,9 @@ class BriefMaker:
         self.pipeline = Pipeline(config, warn=lambda message: None)
 
     def make(self, job: Job, fmt: str) -> bytes:
-        digest = hashlib.sha256(job.text.encode("utf-8")).hexdigest()[:12]
+        name = job.article_id or "api-" + hashlib.sha256(job.text.encode("utf-8")).hexdigest()[:12]
         with tempfile.TemporaryDirectory(prefix="briefgen-api-") as tmp:
-            path = Path(tmp) / f"api-{digest}{job.suffix}"
+            path = Path(tmp) / f"{name}{job.suffix}"
             path.write_text(job.text, encoding="utf-8")
             article = self.pipeline.read(path)
             facts = self.pipeline.facts(article, overrides=False)
@@ -104,8 +115,11 @@ class BriefMaker:
         return html.encode("utf-8") if fmt == "html" else self.pipeline.pdf(html)
 
 
-def make_app(config: Config, maker: BriefMaker | None = None):
-    """The Starlette application; ``maker`` is built on first use unless given."""
+def make_app(config: Config, maker: BriefMaker | None = None, on_exit=None):
+    """The Starlette application; ``maker`` is built on first use unless given; ``on_exit``
+    is called when the server shuts down."""
+    import contextlib
+
     from starlette.applications import Starlette
     from starlette.requests import Request
     from starlette.responses import JSONResponse, Response
@@ -135,6 +149,7 @@ def make_app(config: Config, maker: BriefMaker | None = None):
         try:
             job = job_of(body, request.headers.get("content-type", "text/plain"))
             fmt = format_of(request.query_params.get("format"), request.headers.get("accept", ""))
+            job.article_id = id_of(request.query_params.get("id"))
         except BriefgenError as exc:
             return error(400, str(exc))
         if slots.locked() and state["waiting"] >= settings.queue:
@@ -155,7 +170,16 @@ def make_app(config: Config, maker: BriefMaker | None = None):
             return error(422, str(exc))
         return Response(data, media_type=FORMATS[fmt])
 
-    return Starlette(routes=[Route("/healthz", healthz), Route("/briefs", briefs, methods=["POST"])])
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        try:
+            yield
+        finally:
+            if on_exit is not None:
+                on_exit()
+
+    return Starlette(routes=[Route("/healthz", healthz), Route("/briefs", briefs, methods=["POST"])],
+                     lifespan=lifespan)
 
 
 def _make(state: dict, config: Config, job: Job, fmt: str) -> bytes:
@@ -165,7 +189,31 @@ def _make(state: dict, config: Config, job: Job, fmt: str) -> bytes:
 
 
 def run_api(config: Config, port: int | None = None) -> None:
-    """Serve until interrupted, on 127.0.0.1 only."""
+    """Serve until interrupted (Ctrl-C, SIGTERM), on 127.0.0.1 only; ``out/api.json`` says
+    where while it runs, so that ``briefgen brief`` finds it."""
     import uvicorn
 
-    uvicorn.run(make_app(config), host="127.0.0.1", port=port or config.api.port, log_level="warning")
+    from .daemon import remove_port_file, write_port_file
+
+    port = port or config.api.port
+    # uvicorn re-raises SIGTERM once it has shut down: the port file goes in the app's shutdown
+    app = make_app(config, on_exit=lambda: remove_port_file(config))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    try:
+        _serve(server, config, port, write_port_file)
+    finally:
+        remove_port_file(config)
+
+
+def _serve(server, config: Config, port: int, write_port_file) -> None:
+    """Run the server; write the port file once it listens."""
+    import threading
+
+    def announce() -> None:
+        while not server.started and not server.should_exit:
+            threading.Event().wait(0.05)
+        if server.started:
+            write_port_file(config, port)
+
+    threading.Thread(target=announce, daemon=True).start()
+    server.run()
