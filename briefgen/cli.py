@@ -35,7 +35,17 @@ def _parser() -> argparse.ArgumentParser:
         )
         return p
 
-    with_config(sub.add_parser("build", help="extract and render every article of the seeds folder"))
+    def with_runner(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p.add_argument("-j", "--jobs", type=_positive, default=None, metavar="N",
+                       help="articles made in parallel (default: the number of cores; 1: in this process)")
+        p.add_argument("--executor", choices=("processes", "dask"), default="processes",
+                       help="processes on this machine (default) or a Dask cluster (pip install 'briefgen[dask]')")
+        p.add_argument("--scheduler", metavar="ADDRESS",
+                       help="with --executor dask: the scheduler, e.g. tcp://10.0.0.5:8786 "
+                            "(default: a local cluster of --jobs workers)")
+        return p
+
+    with_runner(with_config(sub.add_parser("build", help="extract and render every article of the seeds folder")))
     p = with_config(sub.add_parser("extract", help="print the facts of articles as JSON Lines"))
     p.add_argument("articles", nargs="+", type=Path, metavar="ARTICLE")
     p.add_argument("--no-cache", action="store_true", help="do not read or write the facts cache")
@@ -46,7 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, help="FILE.pdf or FILE.html (default: out/briefs/ID.pdf)")
     p.add_argument("--no-daemon", action="store_true",
                    help="make the brief in this process even when a briefgen api of this project runs")
-    with_config(sub.add_parser("site", help="build the static site (every brief, indexes, feed, search) in out/site/"))
+    with_runner(with_config(sub.add_parser(
+        "site", help="build the static site (every brief, indexes, feed, search) in out/site/")))
     p = sub.add_parser("init", help="start a new briefing project: config.yaml, templates to customise, seeds/")
     p.add_argument("directory", type=Path, metavar="DIR")
     p.add_argument("--force", action="store_true", help="overwrite files that already exist")
@@ -60,10 +71,10 @@ def _parser() -> argparse.ArgumentParser:
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--background", action="store_true", help="start the service detached and return once it answers")
     mode.add_argument("--stop", action="store_true", help="stop the service of this project")
-    p = with_config(sub.add_parser(
+    p = with_runner(with_config(sub.add_parser(
         "digest", help="the weekly digest by email: write out/digests/PERIOD.eml (default) or send it",
         description="Compose the digest of a week's briefs (default: the last complete week in digest.timezone) "
-                    "as an email; write it to out/digests/PERIOD.eml with an HTML preview, or send it."))
+                    "as an email; write it to out/digests/PERIOD.eml with an HTML preview, or send it.")))
     period = p.add_mutually_exclusive_group()
     period.add_argument("--week", metavar="YYYY-Www", help="an ISO week, e.g. 2023-W37 (default: the last complete week)")
     period.add_argument("--since", metavar="DATE", help="first day YYYY-MM-DD of a period instead of a week")
@@ -116,10 +127,11 @@ def cmd_init(args) -> int:
 
 def cmd_site(args, config) -> int:
     from .pipeline import Pipeline
-    from .publish import build_site, site_dir
+    from .publish import build_site, site_dir, warmer
 
     _quiet_renderer_logs()
-    report = build_site(Pipeline(config))
+    pipeline = Pipeline(config)
+    report = build_site(pipeline, warm=warmer(pipeline, _runner(args), pdf=True))
     for path, message in report.failed:
         _error(message)
     left_out = f"; {len(report.skipped)} left out by marking" if report.skipped else ""
@@ -131,17 +143,30 @@ def cmd_site(args, config) -> int:
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
+    return value
+
+
+def _runner(args):
+    from .bulk import Runner
+
+    if args.scheduler and args.executor != "dask":
+        raise BriefgenError("--scheduler needs --executor dask")
+    return Runner(executor=args.executor, jobs=args.jobs, scheduler=args.scheduler)
+
+
 def cmd_build(args, config) -> int:
-    from .pipeline import Pipeline
+    from .bulk import build_briefs
 
     _quiet_renderer_logs()
-    report = Pipeline(config).build()
-    done = len({p.stem for p in report.written})
-    print(
-        f"built {done} brief(s) in {report.seconds:.1f}s -> {config.output / 'briefs'}"
-        + (f"; {len(report.failed)} article(s) failed" if report.failed else ""),
-        file=sys.stderr,
-    )
+    report = build_briefs(config, _runner(args))
+    print(f"briefs: {report.summary()} -> {config.output / 'briefs'}", file=sys.stderr)
     for path, message in report.failed:
         _error(message)
     return EXIT_OK if report.ok else EXIT_FAILED
@@ -326,7 +351,7 @@ def cmd_digest(args, config) -> int:
 
     _quiet_renderer_logs()
     return run_digest(config, week=args.week, since=args.since, until=args.until, send=args.send, to=args.to,
-                      force=args.force)
+                      force=args.force, runner=_runner(args))
 
 
 def _quiet_renderer_logs() -> None:

@@ -2,7 +2,7 @@
 
 :class:`Pipeline` keeps the heavy objects (spaCy models, geocoder, Jinja2
 environment) for the life of the process, so a long-running caller pays for
-them once. ``build`` runs it over every article of the seeds folder.
+them once. :mod:`briefgen.bulk` runs it over every article of the seeds folder.
 """
 
 from __future__ import annotations
@@ -11,28 +11,14 @@ import hashlib
 import json
 import re
 import sys
-import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from . import __version__
 from .atomic import atomic_write
 from .config import Config
-from .errors import BriefgenError
 from .facts import Facts, Overrides, load_overrides, overrides_path
-from .ingest import Article, find_articles, read_article
-
-
-@dataclass
-class BuildReport:
-    written: list[Path] = field(default_factory=list)
-    failed: list[tuple[str, str]] = field(default_factory=list)  # (file, message)
-    seconds: float = 0.0
-
-    @property
-    def ok(self) -> bool:
-        return not self.failed
+from .ingest import Article, read_article
 
 
 def _code_fingerprint() -> str:
@@ -63,6 +49,7 @@ class Pipeline:
         self._extractor = None
         self._renderer = None
         self._pdfs_used: set[str] = set()
+        self.last_pdf: str | None = None  # the PDF cache file of the last ``pdf`` call
         self._overrides: dict[tuple, Overrides] = {}
 
     # ----- stages
@@ -123,9 +110,25 @@ class Pipeline:
             corrections.apply(facts, article.body, self.config.topics, self.warn)
         return facts
 
+    def facts_cache_path(self, article: Article) -> Path:
+        return self.config.output / "cache" / "facts" / f"{article.id}-{self.cache_key(article)}.json"
+
+    def extract_missing(self, articles: list[Article]) -> set[Path]:
+        """Extract and cache, in one pass of the models, the articles whose facts are not
+        cached; return their paths. An article that fails is left for :meth:`facts` to report."""
+        missing = [a for a in articles if not self.facts_cache_path(a).is_file()]
+        done = set()
+        for article in missing:
+            try:
+                self.extracted(article)
+            except Exception:  # noqa: BLE001 - reported by facts(), article by article
+                continue
+            done.add(article.path)
+        return done
+
     def extracted(self, article: Article, use_cache: bool = True) -> Facts:
         """Extracted facts, read from the cache in ``out/cache`` when the inputs are unchanged."""
-        cache = self.config.output / "cache" / "facts" / f"{article.id}-{self.cache_key(article)}.json"
+        cache = self.facts_cache_path(article)
         if use_cache and cache.is_file():
             try:
                 return Facts.from_json(cache.read_text(encoding="utf-8"))
@@ -155,18 +158,21 @@ class Pipeline:
                     digest.update(path.name.encode() + path.read_bytes())
         cache = self.config.output / "cache" / "pdf" / f"{digest.hexdigest()[:32]}.pdf"
         self._pdfs_used.add(cache.name)
+        self.last_pdf = cache.name
         if cache.is_file():
             return cache.read_bytes()
         data = self.renderer.pdf(html, self.config.output)
         atomic_write(cache, data)
         return data
 
-    def prune_pdf_cache(self) -> None:
-        """After a run over every article: drop cached PDFs that no brief uses any more."""
+    def prune_pdf_cache(self, used: set[str] | None = None) -> None:
+        """After a run over every article: drop cached PDFs that no brief uses any more
+        (``used``: their names, when other processes made them; default: this pipeline's)."""
+        used = self._pdfs_used if used is None else used
         folder = self.config.output / "cache" / "pdf"
-        if folder.is_dir() and self._pdfs_used:
+        if folder.is_dir() and used:
             for path in folder.glob("*.pdf"):
-                if path.name not in self._pdfs_used:
+                if path.name not in used:
                     path.unlink(missing_ok=True)
 
     def write_brief(self, article: Article, facts: Facts, folder: Path, formats=None) -> list[Path]:
@@ -181,43 +187,3 @@ class Pipeline:
             if "pdf" in formats:
                 written.append(atomic_write(folder / f"{article.id}.pdf", self.pdf(html)))
         return written
-
-    # ----- the main job
-
-    def build(self, progress: Callable[[str], None] | None = None) -> BuildReport:
-        progress = progress or (lambda line: print(line, file=sys.stderr, flush=True))
-        started = time.perf_counter()
-        report = BuildReport()
-        seeds = self.config.seeds
-        if not seeds.is_dir():
-            raise BriefgenError(f"seeds folder {seeds} does not exist", self.config.path)
-        paths = find_articles(seeds)
-        if not paths:
-            progress(f"no articles in {seeds}")
-        folder = self.config.output / "briefs"
-        width = len(str(len(paths)))
-        for n, path in enumerate(paths, 1):
-            t0 = time.perf_counter()
-            try:
-                article = self.read(path)
-                facts = self.facts(article)
-                written = self.write_brief(article, facts, folder)
-            except BriefgenError as exc:
-                report.failed.append((str(path), str(exc)))
-                progress(f"[{n:>{width}}/{len(paths)}] FAILED {exc}")
-                continue
-            except Exception as exc:  # a bug must not cost the other briefs
-                message = f"{path}: internal error ({type(exc).__name__}: {exc}); please report it"
-                report.failed.append((str(path), message))
-                progress(f"[{n:>{width}}/{len(paths)}] FAILED {message}")
-                continue
-            report.written.extend(written)
-            progress(
-                f"[{n:>{width}}/{len(paths)}] {article.id}: {len(facts.actors)} actors, "
-                f"{len(facts.locations)} places, {len(facts.stakes)} stakes, {len(facts.reactions)} reactions "
-                f"-> {folder / article.id}.{{{','.join(self.config.brief.formats)}}} ({time.perf_counter() - t0:.1f}s)"
-            )
-        if not report.failed:
-            self.prune_pdf_cache()
-        report.seconds = time.perf_counter() - started
-        return report

@@ -155,6 +155,18 @@ def make_project(root: Path, seed_files=(), texts: dict[str, str | bytes] | None
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _one_job():
+    """Builds run in the test process (warm models) unless a test asks for --jobs."""
+    old = os.environ.get("BRIEFGEN_JOBS")
+    os.environ["BRIEFGEN_JOBS"] = "1"
+    yield
+    if old is None:
+        os.environ.pop("BRIEFGEN_JOBS", None)
+    else:
+        os.environ["BRIEFGEN_JOBS"] = old
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _private_geocode_cache(tmp_path_factory):
     """Keep the geocoder's city-table cache file out of the user's ~/.cache."""
     mp = pytest.MonkeyPatch()

@@ -258,5 +258,5 @@ def test_build_with_one_bad_article_among_good_ones(built, tmp_path):
     errors = [line for line in result.err_lines if line.startswith("briefgen: error:")]
     assert len(errors) == 1 and bad in errors[0] and "binary" in errors[0]
     assert any("FAILED" in line and bad in line for line in result.err_lines)
-    assert "1 article(s) failed" in result.err
+    assert "1 built, 0 unchanged, 1 failed" in result.err
     assert not [p for p in project.output.rglob("*.tmp")]

@@ -22,9 +22,9 @@ server that rebuilds on change; one brief on demand over HTTP.
 
 from .api import run_api
 from .daemon import brief_via_service, start_background, stop
-from .digest import run_digest
+from .digest import run_digest, warmer
 from .preview import serve
 from .site import build_site, site_dir
 
 __all__ = ["brief_via_service", "build_site", "run_api", "run_digest", "serve", "site_dir", "start_background",
-           "stop"]
+           "stop", "warmer"]

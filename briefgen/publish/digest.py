@@ -63,12 +63,12 @@ def digests_dir(config: Config) -> Path:
 
 
 def make_digest(pipeline, period: Period, to: list[str] | None = None, now: dt.datetime | None = None,
-                warn: Callable[[str], None] | None = None) -> DigestResult:
+                warn: Callable[[str], None] | None = None, warm: Callable[[list], None] | None = None) -> DigestResult:
     """Select, compose and render the digest of ``period``; the message is addressed to ``to``
     (default: ``digest.to``)."""
     config = pipeline.config
     warn = warn or pipeline.warn
-    selection = select(pipeline, period)
+    selection = select(pipeline, period, warm=warm)
     digest = compose_digest(selection.briefs, period, config)
     pdf = None
     pdf_size = None
@@ -96,11 +96,24 @@ def write_digest(result: DigestResult, config: Config) -> DigestResult:
     return result
 
 
+def warmer(pipeline, runner, pdf: bool):
+    """A function that fills the caches of some articles with ``runner``, or None."""
+    if runner is None:
+        return None
+    import dataclasses
+
+    from ..bulk import warm_caches
+
+    runner = dataclasses.replace(runner, pipeline=pipeline)
+    return lambda paths: warm_caches(pipeline.config, paths, pdf, runner, label="facts+pdf" if pdf else "facts")
+
+
 def run_digest(config: Config, *, week: str | None = None, since: str | None = None, until: str | None = None,
                send: bool = False, to: list[str] | None = None, force: bool = False,
-               now: dt.datetime | None = None, out=None) -> int:
+               now: dt.datetime | None = None, out=None, runner=None) -> int:
     """``briefgen digest``: write the message and its preview; with ``send``, send it.
-    Returns the exit status (0 ok, 1 an article or a recipient failed)."""
+    Returns the exit status (0 ok, 1 an article or a recipient failed). ``runner``
+    (:class:`~briefgen.bulk.Runner`) extracts the period's articles in parallel first."""
     from ..pipeline import Pipeline, print_warning
 
     err = out or sys.stderr
@@ -114,7 +127,7 @@ def run_digest(config: Config, *, week: str | None = None, since: str | None = N
     sender_domain(config.digest.sender)
     unsubscribe_link(config.digest.unsubscribe)
     pipeline = Pipeline(config, warn=print_warning)
-    result = write_digest(make_digest(pipeline, period, to, now), config)
+    result = write_digest(make_digest(pipeline, period, to, now, warm=warmer(pipeline, runner, pdf=False)), config)
     sel = result.selection
     status = 0
     for path, message in sel.failed:

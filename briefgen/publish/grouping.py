@@ -101,13 +101,16 @@ class Selection:
     failed: list[tuple[str, str]] = field(default_factory=list)  # (file, message)
 
 
-def select(pipeline, period: Period, progress: Callable[[str], None] | None = None) -> Selection:
-    """The period's briefs (by article date), without those marked above ``digest.max_marking``."""
+def select(pipeline, period: Period, progress: Callable[[str], None] | None = None,
+           warm: Callable[[list], None] | None = None) -> Selection:
+    """The period's briefs (by article date), without those marked above ``digest.max_marking``.
+    ``warm`` first fills the facts cache of the period's articles (in parallel)."""
     progress = progress or (lambda line: None)
     config = pipeline.config
     selection = Selection()
     if not config.seeds.is_dir():
         raise BriefgenError(f"seeds folder {config.seeds} does not exist", config.path)
+    kept = []
     for path in find_articles(config.seeds):
         try:
             article = pipeline.read(path)
@@ -122,9 +125,17 @@ def select(pipeline, period: Period, progress: Callable[[str], None] | None = No
             overrides = pipeline.overrides(article)
             # the marking first: a brief left out by its marking is never extracted
             marking = marking_of(article, config, getattr(overrides, "marking", None))
-            if not within_marking(marking, config.digest.max_marking, config.digest.include_restricted):
-                selection.restricted.append((article.id, marking))
-                continue
+        except BriefgenError as exc:
+            selection.failed.append((str(path), str(exc)))
+            continue
+        if not within_marking(marking, config.digest.max_marking, config.digest.include_restricted):
+            selection.restricted.append((article.id, marking))
+            continue
+        kept.append((path, article, overrides, marking))
+    if warm is not None:
+        warm([path for path, *_ in kept])
+    for path, article, overrides, marking in kept:
+        try:
             facts = pipeline.facts(article)
         except BriefgenError as exc:
             selection.failed.append((str(path), str(exc)))

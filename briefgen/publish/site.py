@@ -135,8 +135,13 @@ def site_dir(config: Config) -> Path:
 # --------------------------------------------------------------------------- build
 
 
-def build_site(pipeline: Pipeline, progress: Callable[[str], None] | None = None) -> SiteReport:
-    """Write the site to ``out/site``; return what was written, kept and removed."""
+Warm = Callable[[list[Path]], None]
+
+
+def build_site(pipeline: Pipeline, progress: Callable[[str], None] | None = None,
+               warm: Warm | None = None) -> SiteReport:
+    """Write the site to ``out/site``; return what was written, kept and removed. ``warm``
+    (see :func:`collect`) makes the briefs' facts and PDFs in parallel first."""
     progress = progress or (lambda line: print(line, file=sys.stderr, flush=True))
     config = pipeline.config
     started = time.perf_counter()
@@ -145,7 +150,7 @@ def build_site(pipeline: Pipeline, progress: Callable[[str], None] | None = None
         raise BriefgenError(f"seeds folder {config.seeds} does not exist", config.path)
     out = site_dir(config)
     writer = Writer(out, report)
-    entries = collect(pipeline, report, progress)
+    entries = collect(pipeline, report, progress, warm)
     actors = actor_pages(entries)
     places = place_pages(entries)
     lang = config.site.locale
@@ -221,21 +226,34 @@ def build_site(pipeline: Pipeline, progress: Callable[[str], None] | None = None
     return report
 
 
-def collect(pipeline: Pipeline, report: SiteReport, progress) -> list[Entry]:
+def collect(pipeline: Pipeline, report: SiteReport, progress, warm: Warm | None = None) -> list[Entry]:
+    """The site's briefs: each article within the site's marking with its facts. ``warm``
+    first fills the facts and PDF caches of those articles (in parallel), so that what
+    follows reads them from the caches."""
     config = pipeline.config
-    entries = []
     paths = find_articles(config.seeds)
     width = len(str(len(paths)))
+    kept = []
     for n, path in enumerate(paths, 1):
         try:
             article = pipeline.read(path)
             overrides = pipeline.overrides(article)
             # the marking first: a brief left out of the site is never extracted
             marking = marking_of(article, config, getattr(overrides, "marking", None))
-            if not within_marking(marking, config.site.max_marking, config.site.include_restricted):
-                report.skipped.append(article.id)
-                progress(f"[{n:>{width}}/{len(paths)}] {article.id}: {marking}, above {config.site.max_marking}: left out")
-                continue
+        except BriefgenError as exc:
+            report.failed.append((str(path), str(exc)))
+            progress(f"[{n:>{width}}/{len(paths)}] FAILED {exc}")
+            continue
+        if not within_marking(marking, config.site.max_marking, config.site.include_restricted):
+            report.skipped.append(article.id)
+            progress(f"[{n:>{width}}/{len(paths)}] {article.id}: {marking}, above {config.site.max_marking}: left out")
+            continue
+        kept.append((n, path, article, overrides, marking))
+    if warm is not None:
+        warm([path for _, path, *_ in kept])
+    entries = []
+    for n, path, article, overrides, marking in kept:
+        try:
             facts = pipeline.facts(article)
         except BriefgenError as exc:
             report.failed.append((str(path), str(exc)))
@@ -247,7 +265,8 @@ def collect(pipeline: Pipeline, report: SiteReport, progress) -> list[Entry]:
             url=f"briefs/{article.id}/", week=week_of(article.date), title=brief.title,
             summary=one_line(brief), primary=[a.name for a in brief.primary],
         ))
-        progress(f"[{n:>{width}}/{len(paths)}] {article.id}")
+        if warm is None:
+            progress(f"[{n:>{width}}/{len(paths)}] {article.id}")
     return entries
 
 

@@ -1,0 +1,109 @@
+"""One batch of articles in a worker: read, extract (one ``nlp.pipe`` pass), write.
+
+In: the configuration and a list of :class:`Task`. Out: one :class:`Outcome` per task.
+A worker process keeps one :class:`~briefgen.pipeline.Pipeline` per configuration for its
+whole life, so the spaCy models, the geocoder and WeasyPrint load once per worker.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..config import Config
+from ..errors import BriefgenError
+from ..pipeline import Pipeline
+
+
+@dataclass(frozen=True)
+class Task:
+    """What to make of one article: brief files in ``folder`` (``formats``), or, with no
+    formats, only its facts cached (and its PDF too when ``pdf``)."""
+
+    path: str
+    formats: tuple[str, ...] = ()
+    folder: str | None = None
+    pdf: bool = False
+
+
+@dataclass
+class Outcome:
+    path: str
+    id: str | None = None
+    written: list[str] = field(default_factory=list)
+    counts: tuple[int, int, int, int] | None = None  # actors, places, stakes, reactions
+    error: str | None = None
+    extracted: bool = False  # False: the facts came from the cache
+    unchanged: bool = False  # skipped: nothing changed since the last build
+    pdfs: list[str] = field(default_factory=list)  # the PDF cache files this article uses
+    facts_cache: str | None = None
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+_PIPELINES: dict[str, Pipeline] = {}
+_LOCK = threading.Lock()  # a Dask worker may run tasks in threads: one batch at a time per process
+
+
+def worker_pipeline(config: Config) -> Pipeline:
+    """The pipeline of this worker process for ``config`` (made on first use, then kept)."""
+    key = repr(config)
+    if key not in _PIPELINES:
+        _PIPELINES[key] = Pipeline(config)
+    return _PIPELINES[key]
+
+
+def run_batch(config: Config, tasks: list[Task], pipeline: Pipeline | None = None) -> list[Outcome]:
+    """Run ``tasks`` in this process; never raises for one article's fault."""
+    with _LOCK:
+        _quiet_renderer_logs()
+        pipeline = pipeline or worker_pipeline(config)
+        articles, outcomes = {}, []
+        for task in tasks:
+            outcome = Outcome(task.path)
+            outcomes.append(outcome)
+            try:
+                articles[task.path] = pipeline.read(task.path)
+                outcome.id = articles[task.path].id
+            except BriefgenError as exc:
+                outcome.error = str(exc)
+        fresh = pipeline.extract_missing([articles[t.path] for t in tasks if t.path in articles])
+        for task, outcome in zip(tasks, outcomes):
+            if outcome.ok:
+                _make(pipeline, task, articles[task.path], outcome, fresh)
+        return outcomes
+
+
+def _make(pipeline: Pipeline, task: Task, article, outcome: Outcome, fresh: set[str]) -> None:
+    started = time.perf_counter()
+    pipeline.last_pdf = None
+    try:
+        facts = pipeline.facts(article)
+        if task.formats:
+            written = pipeline.write_brief(article, facts, Path(task.folder), list(task.formats))
+            outcome.written = [str(p) for p in written]
+        elif task.pdf:
+            pipeline.pdf(pipeline.html(article, facts))
+    except BriefgenError as exc:
+        outcome.error = str(exc)
+    except Exception as exc:  # a bug must not cost the other briefs
+        outcome.error = f"{article.path}: internal error ({type(exc).__name__}: {exc}); please report it"
+    else:
+        outcome.counts = (len(facts.actors), len(facts.locations), len(facts.stakes), len(facts.reactions))
+        outcome.extracted = article.path in fresh
+        outcome.facts_cache = str(pipeline.facts_cache_path(article))
+        outcome.pdfs = [pipeline.last_pdf] if pipeline.last_pdf else []
+    outcome.seconds = time.perf_counter() - started
+
+
+def _quiet_renderer_logs() -> None:
+    """WeasyPrint logs every refused fetch; the brief's fetcher already refuses them by design."""
+    import logging
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
