@@ -49,8 +49,9 @@ def run_serial(config: Config, batches: Iterable[list[Task]], pipeline=None) -> 
         yield batch, run_batch(config, batch, pipeline)
 
 
-def run_processes(config: Config, batches: Iterable[list[Task]], jobs: int) -> Iterator[Finished]:
-    """Batches on a pool of ``jobs`` processes, at most ``2 * jobs`` in flight."""
+def run_processes(config: Config, batches: Iterable[list[Task]], jobs: int, work=run_batch) -> Iterator[Finished]:
+    """Batches on a pool of ``jobs`` processes, at most ``2 * jobs`` in flight (``work``: the
+    function a worker runs on a batch)."""
     pending = iter(batches)
     retry: list[list[Task]] = []  # batches lost with a dead worker, tried again one article each
     suspects: set[str] = set()  # articles already in a batch whose worker died
@@ -64,7 +65,7 @@ def run_processes(config: Config, batches: Iterable[list[Task]], jobs: int) -> I
                     batch = retry.pop() if retry else next(pending, None)
                     if batch is None:
                         break
-                    running[pool.submit(run_batch, config, batch)] = batch
+                    running[pool.submit(work, config, batch)] = batch
                 if not running:
                     return
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
@@ -106,6 +107,8 @@ def run_dask(config: Config, batches: Iterable[list[Task]], jobs: int, scheduler
         from dask.distributed import Client, LocalCluster, as_completed
     except ImportError:
         raise BriefgenError("--executor dask needs dask.distributed: pip install 'briefgen[dask]'") from None
+    if scheduler is not None:
+        _check_reachable(scheduler)
     cluster = None
     if scheduler is None:
         cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None)
@@ -133,6 +136,21 @@ def run_dask(config: Config, batches: Iterable[list[Task]], jobs: int, scheduler
     finally:
         if cluster is not None:
             cluster.close()
+
+
+def _check_reachable(address: str) -> None:
+    """Fail at once, with the reason, when nothing listens at a ``tcp://HOST:PORT`` scheduler
+    (the Dask client would otherwise retry until its timeout)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    if parts.scheme not in ("tcp", "tls") or not parts.hostname or not parts.port:
+        return  # another transport: the client says what is wrong
+    try:
+        socket.create_connection((parts.hostname, parts.port), timeout=5).close()
+    except OSError as exc:
+        raise BriefgenError(f"cannot reach the Dask scheduler {address}: {exc.strerror or exc}") from None
 
 
 def _submit(client, futures, config: Config, batch: list[Task]):

@@ -1,0 +1,11 @@
+"""A batch function for the process pool's crash test: it kills its worker on one article."""
+
+import os
+
+from briefgen.bulk.work import Outcome
+
+
+def die_on_poison(config, tasks):
+    if any("poison" in t.path for t in tasks):
+        os._exit(3)  # the worker process dies without a word, as when the kernel kills it
+    return [Outcome(t.path, id=os.path.basename(t.path)) for t in tasks]
