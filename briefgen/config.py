@@ -105,7 +105,8 @@ class ApiSettings:
 
     port: int = 8765
     max_body_kb: int = 1024  # a larger request gets 413
-    timeout: float = 60.0  # seconds a brief may take; past it, 504
+    timeout: float = 60.0  # seconds a brief may take; past it, 504 (its worker is killed and replaced)
+    max_memory_mb: int = 2048  # resident memory a render worker may reach; past it, 503 (killed and replaced)
     concurrency: int = 1  # briefs made at once
     queue: int = 8  # requests waiting beyond those; past it, 429
 
@@ -243,7 +244,7 @@ def _check_values(config: Config, path: Path, node: yaml.Node | None) -> None:
                             line_of(node, "site", "base_url"))
     if not 0 < config.api.port < 65536:
         raise BriefgenError("api.port: must be between 1 and 65535", path, line_of(node, "api", "port"))
-    for key in ("max_body_kb", "timeout", "concurrency"):
+    for key in ("max_body_kb", "timeout", "concurrency", "max_memory_mb"):
         if getattr(config.api, key) <= 0:
             raise BriefgenError(f"api.{key}: must be positive", path, line_of(node, "api", key))
     if config.api.queue < 0:

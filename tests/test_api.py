@@ -5,6 +5,7 @@ for the brief maker so that they take no time."""
 from __future__ import annotations
 
 import io
+import os
 import threading
 import time
 
@@ -135,9 +136,48 @@ def test_limits_413_429_504_and_the_service_stays_up(tmp_path):
         thread.join()
         assert results["slow"].status_code == 504 and "api.timeout" in results["slow"].json()["error"]
         assert httpx.get(f"{running.url}/healthz").status_code == 200
-        time.sleep(1.2)  # the slow brief finishes and frees its slot
+        # its worker was killed and replaced at once: the next request gets the slot, not 429
         quick = httpx.post(f"{running.url}/briefs", content=b"article", timeout=10)
-        assert quick.status_code == 504  # still slower than the timeout, but it got a slot: not 429
+        assert quick.status_code == 504
+    finally:
+        running.stop()
+
+
+class GreedyMaker:
+    """Stands in for the brief maker: holds 300 MB for a while."""
+
+    def make(self, job, fmt):
+        hog = bytearray(300 * 1024 * 1024)
+        time.sleep(2)
+        return bytes(hog[:1])
+
+
+class FragileMaker:
+    """Stands in for the brief maker: its process dies on the article "die"."""
+
+    def make(self, job, fmt):
+        if job.text == "die":
+            os._exit(9)
+        return b"%PDF-stand-in"
+
+
+def test_a_brief_over_the_memory_limit_is_killed_and_the_service_goes_on(tmp_path):
+    config = config_for(tmp_path, "  max_memory_mb: 200\n  timeout: 20\n")
+    running = Running(make_app(config, maker=GreedyMaker()))
+    try:
+        reply = httpx.post(f"{running.url}/briefs", content=b"article", timeout=30)
+        assert reply.status_code == 503 and "api.max_memory_mb (200 MB)" in reply.json()["error"]
+        assert httpx.get(f"{running.url}/healthz").json()["status"] == "ok"
+    finally:
+        running.stop()
+
+
+def test_a_worker_that_dies_is_replaced(tmp_path):
+    running = Running(make_app(config_for(tmp_path), maker=FragileMaker()))
+    try:
+        died = httpx.post(f"{running.url}/briefs", content=b"die", timeout=30)
+        assert died.status_code == 503 and "died" in died.json()["error"]
+        assert httpx.post(f"{running.url}/briefs", content=b"a", timeout=30).status_code == 200
     finally:
         running.stop()
 

@@ -6,12 +6,13 @@ or as JSON ``{"text", "date", "title", "language", "source"}``. Out: the brief a
 (default), HTML or facts JSON, chosen by ``?format=pdf|html|json`` or else by ``Accept``.
 ``GET /healthz`` says the service is up and which models are loaded.
 
-One :class:`~briefgen.pipeline.Pipeline` lives as long as the service, so the spaCy
-pipelines, the geocoder and WeasyPrint stay loaded; facts are cached as for the CLI. Limits
-come from ``api:`` in the configuration: a body over ``max_body_kb`` gets 413, more than
-``queue`` requests waiting for one of the ``concurrency`` slots get 429, a brief that takes
-longer than ``timeout`` seconds gets 504 (its thread finishes in the background and frees
-its slot then; it is not killed). Every error is JSON ``{"error": ...}``.
+Briefs are made by ``concurrency`` render workers (:mod:`.workers`): child processes that
+each keep one :class:`~briefgen.pipeline.Pipeline`, so the spaCy pipelines, the geocoder
+and WeasyPrint stay loaded; facts are cached as for the CLI. Limits come from ``api:`` in
+the configuration: a body over ``max_body_kb`` gets 413; more than ``queue`` requests
+waiting for a worker get 429; a brief that takes longer than ``timeout`` seconds gets 504
+and one whose worker grows past ``max_memory_mb`` gets 503: in both cases its worker is
+killed and replaced, and the service stays up. Every error is JSON ``{"error": ...}``.
 """
 
 from __future__ import annotations
@@ -94,13 +95,23 @@ def id_of(value: str | None) -> str | None:
 
 
 class BriefMaker:
-    """Makes one brief from a job with a warm pipeline (called in a worker thread)."""
+    """Makes one brief from a job with a warm pipeline (in a render worker process)."""
 
     def __init__(self, config: Config):
         from ..pipeline import Pipeline
 
         self.config = config
         self.pipeline = Pipeline(config, warn=lambda message: None)
+
+    def warm(self) -> None:
+        """Load now what the first brief would wait for: every configured spaCy model, the
+        geocoder, the templates, WeasyPrint and its fonts."""
+        from ..extract import load_model
+
+        for lang, name in self.config.models.items():
+            load_model(name, lang)
+        self.pipeline.extractor  # noqa: B018 - builds the geocoder
+        self.pipeline.renderer.pdf("<p>briefgen</p>", self.config.output)
 
     def make(self, job: Job, fmt: str) -> bytes:
         name = job.article_id or "api-" + hashlib.sha256(job.text.encode("utf-8")).hexdigest()[:12]
@@ -115,9 +126,10 @@ class BriefMaker:
         return html.encode("utf-8") if fmt == "html" else self.pipeline.pdf(html)
 
 
-def make_app(config: Config, maker: BriefMaker | None = None, on_exit=None):
-    """The Starlette application; ``maker`` is built on first use unless given; ``on_exit``
-    is called when the server shuts down."""
+def make_app(config: Config, maker=None, on_exit=None):
+    """The Starlette application. ``maker`` (default: a :class:`BriefMaker` made in each
+    worker) is sent to the render workers, so it must pickle; ``on_exit`` is called when the
+    server shuts down."""
     import contextlib
 
     from starlette.applications import Starlette
@@ -125,16 +137,19 @@ def make_app(config: Config, maker: BriefMaker | None = None, on_exit=None):
     from starlette.responses import JSONResponse, Response
     from starlette.routing import Route
 
+    from .workers import RenderKilled, RenderWorker
+
     settings = config.api
-    slots = asyncio.Semaphore(settings.concurrency)
-    state = {"waiting": 0, "maker": maker}
+    pool = {"free": None, "all": [], "idle": set(), "waiting": 0}
 
     def error(status: int, message: str) -> JSONResponse:
         return JSONResponse({"error": message}, status_code=status)
 
     async def healthz(request: Request) -> JSONResponse:
-        warm = state["maker"] is not None
-        return JSONResponse({"status": "ok", "warm": warm, "models": config.models})
+        for worker in list(pool["idle"]):
+            worker.check_ready()
+        warm = bool(pool["all"]) and all(w.ready for w in pool["all"])
+        return JSONResponse({"status": "ok", "warm": warm, "models": config.models, "workers": len(pool["all"])})
 
     async def briefs(request: Request) -> Response:
         limit = settings.max_body_kb * 1024
@@ -152,40 +167,45 @@ def make_app(config: Config, maker: BriefMaker | None = None, on_exit=None):
             job.article_id = id_of(request.query_params.get("id"))
         except BriefgenError as exc:
             return error(400, str(exc))
-        if slots.locked() and state["waiting"] >= settings.queue:
-            return error(429, f"busy: {settings.concurrency} brief(s) in progress and {state['waiting']} waiting")
-        state["waiting"] += 1
+        free = pool["free"]
+        if free.empty() and pool["waiting"] >= settings.queue:
+            return error(429, f"busy: {settings.concurrency} brief(s) in progress and {pool['waiting']} waiting")
+        pool["waiting"] += 1
         try:
-            await slots.acquire()
+            worker = await free.get()
         finally:
-            state["waiting"] -= 1
-        loop = asyncio.get_running_loop()
-        task = loop.run_in_executor(None, _make, state, config, job, fmt)
-        task.add_done_callback(lambda _: slots.release())
+            pool["waiting"] -= 1
+        pool["idle"].discard(worker)
         try:
-            data = await asyncio.wait_for(asyncio.shield(task), settings.timeout)
-        except asyncio.TimeoutError:
-            return error(504, f"the brief took longer than api.timeout ({settings.timeout:g} s)")
+            data = await asyncio.get_running_loop().run_in_executor(
+                None, worker.run, job, fmt, settings.timeout, settings.max_memory_mb)
+        except RenderKilled as exc:
+            return error(exc.status, str(exc))
         except BriefgenError as exc:
             return error(422, str(exc))
+        finally:
+            pool["idle"].add(worker)
+            free.put_nowait(worker)
         return Response(data, media_type=FORMATS[fmt])
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
+        pool["free"] = asyncio.Queue()
         try:
+            for _ in range(settings.concurrency):
+                worker = RenderWorker(config, maker)
+                pool["all"].append(worker)
+                pool["idle"].add(worker)
+                pool["free"].put_nowait(worker)
             yield
         finally:
+            for worker in pool["all"]:
+                worker.close()
             if on_exit is not None:
                 on_exit()
 
     return Starlette(routes=[Route("/healthz", healthz), Route("/briefs", briefs, methods=["POST"])],
                      lifespan=lifespan)
-
-
-def _make(state: dict, config: Config, job: Job, fmt: str) -> bytes:
-    if state["maker"] is None:
-        state["maker"] = BriefMaker(config)
-    return state["maker"].make(job, fmt)
 
 
 def run_api(config: Config, port: int | None = None) -> None:
