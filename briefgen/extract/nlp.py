@@ -23,11 +23,12 @@ CLOSING_QUOTES = {"»", "”"}
 @functools.cache
 def load_model(name: str, lang: str | None = None):
     """Load a spaCy pipeline once per process, with paragraph breaks as sentence breaks."""
-    import spacy
     from spacy.language import Language
 
+    from .tokenizer_speed import load_fast
+
     try:
-        nlp = spacy.load(name)
+        nlp = load_fast(name)
     except OSError:
         raise BriefgenError(missing_model_message(name, lang)) from None
     if not Language.has_factory("briefgen_paragraphs"):
@@ -37,6 +38,18 @@ def load_model(name: str, lang: str | None = None):
     first = "parser" if "parser" in nlp.pipe_names else None
     nlp.add_pipe("briefgen_paragraphs", before=first) if first else nlp.add_pipe("briefgen_paragraphs")
     return nlp
+
+@functools.cache
+def _detector(candidates: tuple[str, ...]):
+    """One lingua detector per set of languages, built once per process (None: fewer than two)."""
+    from lingua import IsoCode639_1, LanguageDetectorBuilder
+
+    codes = [getattr(IsoCode639_1, c.upper(), None) for c in candidates]
+    codes = [c for c in codes if c is not None]
+    if len(codes) < 2:
+        return None
+    return LanguageDetectorBuilder.from_iso_codes_639_1(*codes).build()
+
 
 def missing_model_message(name: str, lang: str | None) -> str:
     """What to install for a missing spaCy model: the briefgen extra that carries it, if any."""
@@ -113,12 +126,8 @@ def _dateline_breaks(doc) -> None:
 
 def detect_language(text: str, candidates: list[str]) -> str:
     """The most likely of the configured languages (lingua, restricted to them)."""
-    from lingua import IsoCode639_1, LanguageDetectorBuilder
-
-    codes = [getattr(IsoCode639_1, c.upper(), None) for c in candidates]
-    codes = [c for c in codes if c is not None]
-    if len(codes) < 2:
+    detector = _detector(tuple(candidates))
+    if detector is None:
         return candidates[0]
-    detector = LanguageDetectorBuilder.from_iso_codes_639_1(*codes).build()
     found = detector.detect_language_of(text[:3000])
     return found.iso_code_639_1.name.lower() if found else candidates[0]
