@@ -211,16 +211,13 @@ def _pieces(pattern: str) -> tuple[str, ...]:
     return tuple(pieces)
 
 
+_CLASS = re.compile(r"\[\^?\]?(?:\\.|[^\]\\])*\]", re.S)
+
+
 def _class_end(pattern: str, start: int) -> int:
     """The index just after the character class that opens at ``start``."""
-    i = start + 1
-    if i < len(pattern) and pattern[i] == "^":
-        i += 1
-    if i < len(pattern) and pattern[i] == "]":
-        i += 1
-    while i < len(pattern) and pattern[i] != "]":
-        i += 2 if pattern[i] == "\\" else 1
-    return i + 1
+    found = _CLASS.match(pattern, start)
+    return found.end() if found else len(pattern)
 
 
 def _quantifier_end(pattern: str, i: int) -> int:
