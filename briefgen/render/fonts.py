@@ -107,3 +107,15 @@ def data_uri(path: Path) -> str:
 def font_face_css_data_uri() -> str:
     """``font_face_css()`` with the fonts inlined as ``data:`` URIs (self-contained, ~265 KB)."""
     return font_face_css(data_uri)
+
+
+def shipped_fonts(url_fetcher):
+    """A new WeasyPrint ``FontConfiguration`` and the ``CSS`` of ``font_face_css()`` parsed
+    into it (the files fetched with ``url_fetcher``), for ``write_pdf(stylesheets=[css],
+    font_config=config)``: an extra stylesheet's @font-face needs the same configuration on
+    both sides. Both may be reused for any number of documents."""
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    font_config = FontConfiguration()
+    return font_config, CSS(string=font_face_css(), url_fetcher=url_fetcher, font_config=font_config)
