@@ -152,10 +152,7 @@ class Pipeline:
         templates (an unchanged brief is never rendered twice)."""
         digest = hashlib.sha256(html.encode())
         digest.update(__version__.encode())
-        for folder in self.renderer.template_dirs:
-            for path in sorted(Path(folder).glob("*")):
-                if path.is_file():
-                    digest.update(path.name.encode() + path.read_bytes())
+        digest.update(self._templates_fingerprint())
         cache = self.config.output / "cache" / "pdf" / f"{digest.hexdigest()[:32]}.pdf"
         self._pdfs_used.add(cache.name)
         self.last_pdf = cache.name
@@ -164,6 +161,29 @@ class Pipeline:
         data = self.renderer.pdf(html, self.config.output)
         atomic_write(cache, data)
         return data
+
+    def _templates_fingerprint(self) -> bytes:
+        """What the PDF cache key takes from the template folders: each file's name and bytes,
+        as it always did. Read again only when a file's size or mtime changed, so a pipeline
+        that makes many PDFs (a build, ``briefgen serve``, ``briefgen api``) stats the
+        templates on each PDF instead of reading them all."""
+        import stat as stat_module
+
+        files = []
+        for folder in self.renderer.template_dirs:
+            for path in sorted(Path(folder).glob("*")):
+                try:
+                    stat = path.stat()
+                except OSError:
+                    continue
+                if stat_module.S_ISREG(stat.st_mode):
+                    files.append((path, stat.st_mtime_ns, stat.st_size))
+        signature = tuple(files)
+        memo = getattr(self, "_templates_memo", None)
+        if memo is None or memo[0] != signature:
+            memo = self._templates_memo = (signature, b"".join(path.name.encode() + path.read_bytes()
+                                                                 for path, _, _ in files))
+        return memo[1]
 
     def prune_pdf_cache(self, used: set[str] | None = None) -> None:
         """After a run over every article: drop cached PDFs that no brief uses any more

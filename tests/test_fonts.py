@@ -85,7 +85,8 @@ def pdf_text(pdf: bytes) -> str:
 def test_font_files_licence_and_provenance_are_shipped():
     assert fonts.FONT_DIR == Path(fonts.__file__).resolve().parent.parent / "data" / "fonts"
     files = sorted(fonts.FONT_DIR.glob("*.woff2"))
-    assert [f.name for f in files] == sorted(face.path.name for face in fonts.FACES)
+    assert [f.name for f in files] == sorted(face.woff2.name for face in fonts.FACES)
+    assert sorted(fonts.FONT_DIR.glob("*.ttf")) == sorted(face.path for face in fonts.FACES)
     assert len(files) == 8
     assert all(f.stat().st_size > 10_000 for f in files)
     assert sum(f.stat().st_size for f in files) < 400_000
@@ -94,15 +95,27 @@ def test_font_files_licence_and_provenance_are_shipped():
     readme = (fonts.FONT_DIR / "README.md").read_text(encoding="utf-8")
     assert "@fontsource/source-sans-3" in readme and "5.3.1" in readme and "Adobe" in readme
     for f in files:  # the README lists every file's sha256
-        assert f.name in readme
+        assert f.name in readme and f.with_suffix(".ttf").name in readme
+
+
+def test_each_ttf_is_its_woff2_decompressed():
+    import io
+
+    from fontTools.ttLib import woff2
+
+    for face in fonts.FACES:
+        out = io.BytesIO()
+        woff2.decompress(io.BytesIO(face.woff2.read_bytes()), out)
+        assert face.path.read_bytes() == out.getvalue(), f"{face.path.name}: run scripts/fonts_ttf.py"
 
 
 def test_each_file_is_the_weight_style_and_coverage_it_claims():
     from fontTools.ttLib import TTFont
 
     for face in fonts.FACES:
+        assert TTFont(face.woff2).flavor == "woff2"
         font = TTFont(face.path)
-        assert font.flavor == "woff2"
+        assert font.flavor is None
         assert font["OS/2"].usWeightClass == face.weight, face.path.name
         assert bool(font["OS/2"].fsSelection & 1) == (face.style == "italic"), face.path.name
         cmap = font.getBestCmap()
@@ -114,7 +127,7 @@ def test_each_file_is_the_weight_style_and_coverage_it_claims():
 def test_font_face_css_names_every_file_with_its_descriptors():
     css = fonts.font_face_css()
     assert css.count("@font-face") == len(fonts.FACES) == 8
-    urls = re.findall(r'url\("([^"]+)"\) format\("woff2"\)', css)
+    urls = re.findall(r'url\("([^"]+)"\) format\("truetype"\)', css)
     assert len(urls) == 8
     for url in urls:
         assert url.startswith("file:///")
@@ -134,7 +147,9 @@ def test_font_face_css_names_every_file_with_its_descriptors():
 
 def test_font_face_css_uses_the_given_url_mapper():
     css = fonts.font_face_css(lambda p: f"fonts/{p.name}")
-    assert 'url("fonts/source-sans-3-latin-400-normal.woff2")' in css
+    assert 'url("fonts/source-sans-3-latin-400-normal.ttf")' in css
+    css = fonts.font_face_css(lambda p: f"fonts/{p.name}", woff2=True)
+    assert 'url("fonts/source-sans-3-latin-400-normal.woff2") format("woff2")' in css
     assert "file:" not in css
     assert '\\"' in fonts.font_face_css(lambda p: 'a"b')  # quotes in a URL are escaped
 
@@ -145,7 +160,7 @@ def test_data_uri_css_is_self_contained():
     css = fonts.font_face_css_data_uri()
     assert "file:" not in css and css.count("data:font/woff2;base64,") == 8
     payload = re.search(r'url\("data:font/woff2;base64,([^"]+)"\)', css).group(1)
-    assert base64.b64decode(payload) == fonts.FACES[0].path.read_bytes()
+    assert base64.b64decode(payload) == fonts.FACES[0].woff2.read_bytes()
     assert len(css.encode()) < 300_000  # ~261 KB today
 
 
@@ -169,7 +184,7 @@ def test_french_text_is_set_in_the_shipped_font_embedded_and_only_from_font_dir(
     assert not fetcher.refused
     fetched = {Path(unquote(urlsplit(u).path)).name for u in fetcher.fetched}
     assert fetched <= {face.path.name for face in fonts.FACES}
-    assert "source-sans-3-latin-400-normal.woff2" in fetched
+    assert "source-sans-3-latin-400-normal.ttf" in fetched
     text = pdf_text(pdf)
     assert "Élysée, cœur, « guillemets », œuvre" in text
 

@@ -3,7 +3,12 @@
 The files in ``briefgen/data/fonts`` are the ``latin`` and ``latin-ext`` WOFF2 subsets of
 the npm package ``@fontsource/source-sans-3`` (weights 400, 600, 700 and italic 400),
 copied unchanged; ``OFL.txt`` is the package's licence and ``README.md`` says where the
-files come from. WeasyPrint reads WOFF2 itself, so nothing is converted at run time.
+files come from. Next to each WOFF2 file is its TrueType form (``.ttf``), the bytes
+fontTools' ``woff2.decompress`` gives (lossless; ``scripts/fonts_ttf.py`` makes them
+again). The PDFs use the ``.ttf`` files: WeasyPrint would otherwise decompress the eight
+WOFF2 files with fontTools in every new process (about 1 s of a cold ``briefgen brief``)
+and then embed exactly the same TrueType bytes. ``font_face_css_data_uri()`` inlines the
+smaller WOFF2 files.
 
 ``font_face_css()`` gives the ``@font-face`` rules to put in the PDF's stylesheet; the
 text must then ask for ``font-family: FONT_STACK`` (``"Source Sans 3", "Source Sans 3
@@ -62,8 +67,14 @@ class Face:
         return FAMILY if self.subset == "latin" else FAMILY_EXT
 
     @property
-    def path(self) -> Path:
+    def woff2(self) -> Path:
+        """The file as shipped by fontsource."""
         return FONT_DIR / f"source-sans-3-{self.subset}-{self.weight}-{self.style}.woff2"
+
+    @property
+    def path(self) -> Path:
+        """The same font as TrueType (what the PDFs use: see the module docstring)."""
+        return self.woff2.with_suffix(".ttf")
 
     @property
     def unicode_range(self) -> str:
@@ -77,8 +88,9 @@ def _css_string(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ") + '"'
 
 
-def font_face_css(url_for: Callable[[Path], str] | None = None) -> str:
-    """``@font-face`` rules for every shipped file; ``url_for`` maps a file to its URL.
+def font_face_css(url_for: Callable[[Path], str] | None = None, woff2: bool = False) -> str:
+    """``@font-face`` rules for every shipped face (its ``.ttf`` file, or with ``woff2`` its
+    WOFF2 file); ``url_for`` maps a file to its URL.
 
     By default the URL is the file's ``file:`` URI, so whatever fetches it (WeasyPrint's
     URL fetcher) must allow files under ``FONT_DIR``.
@@ -86,13 +98,14 @@ def font_face_css(url_for: Callable[[Path], str] | None = None) -> str:
     to_url = url_for or Path.as_uri
     rules = []
     for face in FACES:
+        path, kind = (face.woff2, "woff2") if woff2 else (face.path, "truetype")
         rules.append(
-            f"/* {face.path.name} */\n"
+            f"/* {path.name} */\n"
             "@font-face {\n"
             f"  font-family: {_css_string(face.family)};\n"
             f"  font-style: {face.style};\n"
             f"  font-weight: {face.weight};\n"
-            f"  src: url({_css_string(to_url(face.path))}) format(\"woff2\");\n"
+            f"  src: url({_css_string(to_url(path))}) format(\"{kind}\");\n"
             f"  unicode-range: {face.unicode_range};\n"
             "}\n"
         )
@@ -105,5 +118,18 @@ def data_uri(path: Path) -> str:
 
 
 def font_face_css_data_uri() -> str:
-    """``font_face_css()`` with the fonts inlined as ``data:`` URIs (self-contained, ~265 KB)."""
-    return font_face_css(data_uri)
+    """``font_face_css()`` with the WOFF2 files inlined as ``data:`` URIs (self-contained,
+    ~265 KB)."""
+    return font_face_css(data_uri, woff2=True)
+
+
+def shipped_fonts(url_fetcher):
+    """A new WeasyPrint ``FontConfiguration`` and the ``CSS`` of ``font_face_css()`` parsed
+    into it (the files fetched with ``url_fetcher``), for ``write_pdf(stylesheets=[css],
+    font_config=config)``: an extra stylesheet's @font-face needs the same configuration on
+    both sides. Both may be reused for any number of documents."""
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    font_config = FontConfiguration()
+    return font_config, CSS(string=font_face_css(), url_fetcher=url_fetcher, font_config=font_config)

@@ -8,6 +8,7 @@ article can never make the renderer fetch anything.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -197,27 +198,43 @@ class Renderer:
     # ----- PDF
 
     def pdf(self, html: str, base_dir: Path) -> bytes:
-        """The PDF of a brief's HTML: shipped fonts, PDF/UA-1 (tagged), reproducible bytes."""
+        """The PDF of a brief's HTML: shipped fonts, PDF/UA-1 (tagged), reproducible bytes.
+
+        The shipped fonts (a WeasyPrint ``FontConfiguration`` with their ``@font-face``
+        stylesheet parsed into it) are made on the first PDF and kept by the Renderer:
+        WeasyPrint 70 takes both for any number of documents, and the woff2 files are then
+        fetched and decompressed once. A document whose own HTML has ``@font-face`` rules
+        gets fresh ones, so that its fonts never reach the next document.
+        """
         import hashlib
 
-        from weasyprint import CSS, HTML
-        from weasyprint.text.fonts import FontConfiguration
+        from weasyprint import HTML
 
-        from .fonts import FONT_DIR, font_face_css
+        from .fonts import FONT_DIR, shipped_fonts
 
-        fetcher = LocalOnlyFetcher([*self.template_dirs, self.config.output, FONT_DIR])
+        allowed = [*self.template_dirs, self.config.output, FONT_DIR]
+        fetcher = LocalOnlyFetcher(allowed)
         # the shipped font has no narrow no-break space (French « » and ; spacing)
         html = html.replace("\u202f", "\u00a0")
         document = HTML(string=html, base_url=str(base_dir) + "/", url_fetcher=fetcher)
-        font_config = FontConfiguration()  # @font-face of an extra stylesheet needs it on both sides
-        fonts = CSS(string=font_face_css(), url_fetcher=fetcher, font_config=font_config)
-        return document.write_pdf(
-            stylesheets=[fonts],
-            font_config=font_config,
+        options = dict(
             pdf_variant="pdf/ua-1",
             pdf_identifier=hashlib.sha256(html.encode()).hexdigest()[:32].encode(),
             uncompressed_pdf=False,
         )
+        if "@font-face" in html:
+            font_config, fonts = shipped_fonts(fetcher)
+            return document.write_pdf(stylesheets=[fonts], font_config=font_config, **options)
+        # one lock for every Renderer of the process: WeasyPrint is not made for threads, and
+        # a FontConfiguration (a Pango font map and its caches) must not be shared by two at once
+        with _PDF_LOCK:
+            if getattr(self, "_shipped_fonts", None) is None:
+                self._shipped_fonts = shipped_fonts(LocalOnlyFetcher(allowed))
+            font_config, fonts = self._shipped_fonts
+            return document.write_pdf(stylesheets=[fonts], font_config=font_config, **options)
+
+
+_PDF_LOCK = threading.Lock()
 
 
 @dataclass
