@@ -57,11 +57,18 @@ class StakeRules(Reading):
         term contains."""
         lemmas = [fold(t.lemma_) for t in toks]
         words = [fold(t.text) for t in toks]
+        starts: dict[str, list[int]] = {}  # a word or lemma -> where it stands, in order
+        for k, (lemma, word) in enumerate(zip(lemmas, words)):
+            starts.setdefault(lemma, []).append(k)
+            if word != lemma:
+                starts.setdefault(word, []).append(k)
         found = []
         for topic_id, topic_terms in terms.items():
             for term in topic_terms:
                 n = len(term)
-                for k in range(len(toks) - n + 1):
+                for k in starts.get(term[0], ()):
+                    if k + n > len(toks):
+                        break
                     if n == 1 and (toks[k].pos_ == "PROPN" or toks[k].pos_ in ("VERB", "AUX") and not (
                             toks[k].dep_ == "amod" or _passive(toks[k]))):
                         continue
