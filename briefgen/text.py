@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from pathlib import Path
@@ -15,8 +16,10 @@ def strip_accents(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
-    """Case-, accent- and punctuation-insensitive key: "Kim Jong-un" -> "kim jong un"."""
+    """Case-, accent- and punctuation-insensitive key: "Kim Jong-un" -> "kim jong un".
+    (Remembered: the extractors fold the same words and lexicon entries again and again.)"""
     return _PUNCT.sub(" ", strip_accents(text).casefold()).strip()
 
 

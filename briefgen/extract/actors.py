@@ -539,21 +539,22 @@ class ActorRules(Reading):
         key = re.sub(r"^(?:(?:au|aux|du|des|de|to|of|for|by|le|la|les|l|un|une|the|a|an|son|sa|ses|its|his|her)\s+)+", "", key)
         key = re.sub(r"^\w+ s\s+", "", key)  # "malaysia s prime minister"
         words = key.split()
+        titles = self.lex.title_set
         # "Kenyan President", "Interior Minister", "US Secretary of State": a title after one or
         # two qualifying words (a nationality or a portfolio)
         for skip in range(0, min(3, len(words))):
             if skip and not all(self.geo.country_of_adjective(w, self.lang) or fold(w) in self.lex.portfolios
                                 or w.upper() == w for w in _strip_det(text).split()[:skip]):
                 break
-            rest = " ".join(words[skip:])
-            for title in self.lex.titles:
-                if rest == title or rest.startswith(title + " "):
-                    return title
+            # the longest title the words start with (titles are folded: one space between words)
+            for end in range(len(words), skip, -1):
+                if " ".join(words[skip:end]) in titles:
+                    return " ".join(words[skip:end])
         # "civil protection chief": a short phrase of content words that ends with a title
         if 1 < len(words) <= 4 and not any(w in _FUNCTION_WORDS or w in ("au", "aux", "to", "by") for w in words):
-            for title in self.lex.titles:
-                if key.endswith(" " + title):
-                    return title
+            for start in range(1, len(words)):  # the longest title it ends with
+                if " ".join(words[start:]) in titles:
+                    return " ".join(words[start:])
         return None
 
     def role_near(self, m: Mention) -> tuple[str, str] | None:

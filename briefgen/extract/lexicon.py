@@ -56,6 +56,11 @@ class Lexicon:
     compass_nouns: set[str] = field(default_factory=set)  # "le nord-est du X": a part of a place
 
     @functools.cached_property
+    def title_set(self) -> frozenset[str]:
+        """``titles`` as a set, for lookups."""
+        return frozenset(self.titles)
+
+    @functools.cached_property
     def phrasal_speech_verbs(self) -> dict[str, list[list[str]]]:
         """ "mettre en cause" -> {"mettre": [["en", "cause"]]}: verbs whose lemma needs the words after it."""
         out: dict[str, list[list[str]]] = {}
