@@ -232,7 +232,7 @@ def bench_builds(results: dict, small: int, large: int, work: Path) -> None:
     unchanged, _ = run(CLI + ["build", "-j", "2"], folder)
     results["rebuild unchanged (s)"] = unchanged
     results["rebuild unchanged / full build"] = unchanged / times[2]
-    one = sorted((folder / "seeds").iterdir())[0]
+    one = min((folder / "seeds").iterdir())
     one.write_text(one.read_text(encoding="utf-8") + "\n(Edited.)\n", encoding="utf-8")
     results["rebuild, one article changed (s)"] = run(CLI + ["build", "-j", "2"], folder)[0]
     folder = project(work / f"build-{large}-j2", large)
@@ -269,8 +269,8 @@ def bench_service(results: dict, requests: int, work: Path) -> None:
         results["briefgen brief via service (s)"] = run(
             CLI + ["brief", str(article), "-o", str(work / "via.pdf")], folder)[0]
     finally:
-        subprocess.run(CLI + ["api", "--stop"], cwd=folder, stdout=subprocess.DEVNULL)
-    french = [p for p in bodies if "fr" in _language(p)][-1]
+        subprocess.run(CLI + ["api", "--stop"], cwd=folder, stdout=subprocess.DEVNULL, check=False)
+    french = [p for p in bodies if _language(p) == "fr"][-1]
     cold = project(work / "cold", 0)
     results["briefgen brief cold, French (s)"] = run(
         CLI + ["brief", str(french), "--no-daemon", "-o", str(work / "cold.pdf")], cold)[0]
@@ -294,10 +294,11 @@ def machine() -> dict:
             versions[name] = md.version(name)
         except md.PackageNotFoundError:
             pass
-    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
-                if line.startswith("model name")), platform.processor())
-    memory = next((int(line.split()[1]) // 1024 for line in open("/proc/meminfo")
-                   if line.startswith("MemTotal")), None)
+    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
+    meminfo = Path("/proc/meminfo").read_text().splitlines()
+    cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")),
+               platform.processor())
+    memory = next((int(line.split()[1]) // 1024 for line in meminfo if line.startswith("MemTotal")), None)
     return {"cpu": cpu, "cores": os.cpu_count(), "memory_mb": memory, "os": platform.platform(),
             "python": platform.python_version(), "packages": versions}
 
