@@ -118,11 +118,10 @@ class Pipeline:
         cached; return their paths. An article that fails is left for :meth:`facts` to report."""
         missing = [a for a in articles if not self.facts_cache_path(a).is_file()]
         done = set()
-        for article in missing:
-            try:
-                self.extracted(article)
-            except Exception:  # noqa: BLE001 - reported by facts(), article by article
+        for article, facts in zip(missing, self.extractor.extract_many(missing)):
+            if isinstance(facts, Exception):  # reported by facts(), article by article
                 continue
+            self._store(article, facts)
             done.add(article.path)
         return done
 
@@ -136,12 +135,17 @@ class Pipeline:
                 pass  # a stale or damaged cache entry is rebuilt
         facts = self.extractor.extract(article)
         if use_cache:
-            stale = re.compile(re.escape(article.id) + r"-[0-9a-f]{32}\.json")
-            for old in cache.parent.iterdir() if cache.parent.is_dir() else []:
-                if stale.fullmatch(old.name):
-                    old.unlink(missing_ok=True)
-            atomic_write(cache, facts.to_json())
+            self._store(article, facts)
         return facts
+
+    def _store(self, article: Article, facts: Facts) -> None:
+        """Cache an article's facts, dropping its entries for older inputs."""
+        cache = self.facts_cache_path(article)
+        stale = re.compile(re.escape(article.id) + r"-[0-9a-f]{32}\.json")
+        for old in cache.parent.iterdir() if cache.parent.is_dir() else []:
+            if stale.fullmatch(old.name):
+                old.unlink(missing_ok=True)
+        atomic_write(cache, facts.to_json())
 
     def html(self, article: Article, facts: Facts) -> str:
         """The brief's HTML; the analyst's corrections file gives its comment and marking."""

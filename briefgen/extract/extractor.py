@@ -48,12 +48,42 @@ class Extractor:
 
     def extract(self, article: Article) -> Facts:
         lang = self.language_of(article)
+        run = _Run(article, self._model(lang, article)(article.body), lang, self.lexicon(lang),
+                   self.geocoder, self.config)
+        return run.facts()
+
+    def extract_many(self, articles: list[Article]) -> list[Facts | Exception]:
+        """``extract`` of each article, the texts of one language parsed together by
+        ``nlp.pipe``; an article that fails gets its exception in its place."""
+        results: list[Facts | Exception | None] = [None] * len(articles)
+        by_lang: dict[str, list[int]] = {}
+        for i, article in enumerate(articles):
+            try:
+                by_lang.setdefault(self.language_of(article), []).append(i)
+            except Exception as exc:  # noqa: BLE001 - returned in the article's place
+                results[i] = exc
+        for lang, indices in by_lang.items():
+            try:
+                nlp = self._model(lang, articles[indices[0]])
+                docs = list(nlp.pipe([articles[i].body for i in indices], batch_size=len(indices)))
+            except Exception:  # noqa: BLE001 - one at a time says which article fails
+                docs = [None] * len(indices)
+            for i, doc in zip(indices, docs):
+                try:
+                    if doc is None:
+                        results[i] = self.extract(articles[i])
+                    else:
+                        results[i] = _Run(articles[i], doc, lang, self.lexicon(lang), self.geocoder,
+                                          self.config).facts()
+                except Exception as exc:  # noqa: BLE001 - returned in the article's place
+                    results[i] = exc
+        return results
+
+    def _model(self, lang: str, article: Article):
         try:
-            nlp = load_model(self.config.models[lang], lang)
+            return load_model(self.config.models[lang], lang)
         except BriefgenError as exc:
             raise BriefgenError(exc.message, article.path) from None
-        run = _Run(article, nlp(article.body), lang, self.lexicon(lang), self.geocoder, self.config)
-        return run.facts()
 
 
 class _Run(ActorRules, PlaceRules, SpeechRules, StakeRules):
