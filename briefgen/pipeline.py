@@ -50,6 +50,7 @@ class Pipeline:
         self._renderer = None
         self._pdfs_used: set[str] = set()
         self.last_pdf: str | None = None  # the PDF cache file of the last ``pdf`` call
+        self._templates_memo: tuple[tuple, bytes] | None = None  # (files' stats, fingerprint)
         self._overrides: dict[tuple, Overrides] = {}
 
     # ----- stages
@@ -183,11 +184,10 @@ class Pipeline:
                 if stat_module.S_ISREG(stat.st_mode):
                     files.append((path, stat.st_mtime_ns, stat.st_size))
         signature = tuple(files)
-        memo = getattr(self, "_templates_memo", None)
-        if memo is None or memo[0] != signature:
-            memo = self._templates_memo = (signature, b"".join(path.name.encode() + path.read_bytes()
-                                                                 for path, _, _ in files))
-        return memo[1]
+        if self._templates_memo is None or self._templates_memo[0] != signature:
+            fingerprint = b"".join(path.name.encode() + path.read_bytes() for path, _, _ in files)
+            self._templates_memo = (signature, fingerprint)
+        return self._templates_memo[1]
 
     def prune_pdf_cache(self, used: set[str] | None = None) -> None:
         """After a run over every article: drop cached PDFs that no brief uses any more

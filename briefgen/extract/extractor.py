@@ -48,9 +48,7 @@ class Extractor:
 
     def extract(self, article: Article) -> Facts:
         lang = self.language_of(article)
-        run = _Run(article, self._model(lang, article)(article.body), lang, self.lexicon(lang),
-                   self.geocoder, self.config)
-        return run.facts()
+        return self._facts(article, self._model(lang, article)(article.body), lang)
 
     def extract_many(self, articles: list[Article]) -> list[Facts | Exception]:
         """``extract`` of each article, the texts of one language parsed together by
@@ -70,14 +68,13 @@ class Extractor:
                 docs = [None] * len(indices)
             for i, doc in zip(indices, docs):
                 try:
-                    if doc is None:
-                        results[i] = self.extract(articles[i])
-                    else:
-                        results[i] = _Run(articles[i], doc, lang, self.lexicon(lang), self.geocoder,
-                                          self.config).facts()
+                    results[i] = self.extract(articles[i]) if doc is None else self._facts(articles[i], doc, lang)
                 except Exception as exc:  # noqa: BLE001 - returned in the article's place
                     results[i] = exc
         return results
+
+    def _facts(self, article: Article, doc, lang: str) -> Facts:
+        return _Run(article, doc, lang, self.lexicon(lang), self.geocoder, self.config).facts()
 
     def _model(self, lang: str, article: Article):
         try:

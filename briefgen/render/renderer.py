@@ -80,6 +80,7 @@ class Renderer:
 
         self.config = config
         self.template_dirs = [p for p in (config.templates, builtin_templates_dir()) if p is not None]
+        self._shipped_fonts = None  # (FontConfiguration, CSS), made by the first PDF
         self.env = Environment(
             loader=ChoiceLoader([FileSystemLoader(str(p)) for p in self.template_dirs]),
             autoescape=True,
@@ -202,8 +203,8 @@ class Renderer:
 
         The shipped fonts (a WeasyPrint ``FontConfiguration`` with their ``@font-face``
         stylesheet parsed into it) are made on the first PDF and kept by the Renderer:
-        WeasyPrint 70 takes both for any number of documents, and the woff2 files are then
-        fetched and decompressed once. A document whose own HTML has ``@font-face`` rules
+        WeasyPrint 70 takes both for any number of documents, and the font files are then
+        fetched and registered once. A document whose own HTML has ``@font-face`` rules
         gets fresh ones, so that its fonts never reach the next document.
         """
         import hashlib
@@ -217,18 +218,18 @@ class Renderer:
         # the shipped font has no narrow no-break space (French « » and ; spacing)
         html = html.replace("\u202f", "\u00a0")
         document = HTML(string=html, base_url=str(base_dir) + "/", url_fetcher=fetcher)
-        options = dict(
-            pdf_variant="pdf/ua-1",
-            pdf_identifier=hashlib.sha256(html.encode()).hexdigest()[:32].encode(),
-            uncompressed_pdf=False,
-        )
+        options = {
+            "pdf_variant": "pdf/ua-1",
+            "pdf_identifier": hashlib.sha256(html.encode()).hexdigest()[:32].encode(),
+            "uncompressed_pdf": False,
+        }
         if "@font-face" in html:
             font_config, fonts = shipped_fonts(fetcher)
             return document.write_pdf(stylesheets=[fonts], font_config=font_config, **options)
         # one lock for every Renderer of the process: WeasyPrint is not made for threads, and
         # a FontConfiguration (a Pango font map and its caches) must not be shared by two at once
         with _PDF_LOCK:
-            if getattr(self, "_shipped_fonts", None) is None:
+            if self._shipped_fonts is None:
                 self._shipped_fonts = shipped_fonts(LocalOnlyFetcher(allowed))
             font_config, fonts = self._shipped_fonts
             return document.write_pdf(stylesheets=[fonts], font_config=font_config, **options)
