@@ -21,7 +21,7 @@ import yaml
 
 from .errors import BriefgenError
 from .extract import GazetteerEntry
-from .text import decode
+from .text import decode, yaml_loader
 
 TLP_LEVELS = ("TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED")
 CONFIG_NAME = "config.yaml"
@@ -203,7 +203,7 @@ def read_yaml(path: Path, what: str = "YAML") -> yaml.Node | None:
         raise BriefgenError(f"{what} path is a folder, not a file", path) from None
     text = decode(raw, path)
     try:
-        return yaml.compose(text, Loader=yaml.SafeLoader)
+        return yaml.compose(text, Loader=yaml_loader())
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)

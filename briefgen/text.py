@@ -12,6 +12,21 @@ from .errors import BriefgenError
 _PUNCT = re.compile(r"[\s\-‐‑–—'’`´.,;:!?()\[\]{}\"«»“”„/\\]+")
 
 
+def yaml_loader():
+    """PyYAML's safe loader: the C one (libyaml) when PyYAML has it, about ten times faster
+    with the same results; its error marks give the same lines."""
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_yaml(text: str):
+    """``yaml.safe_load``, with the C loader when there is one."""
+    import yaml
+
+    return yaml.load(text, Loader=yaml_loader())
+
+
 def strip_accents(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 

@@ -98,6 +98,13 @@ def test_french_weekday_and_date_uses_the_date():
     assert one(body, "2012-07-04", "fr") == ("le samedi 14 juillet", "2012-07-14", "day")
 
 
+def test_a_day_the_calendar_lacks_is_not_dated():
+    assert found("La réunion du 31 avril 2024 n'a pas eu lieu.", WED, "fr") == []
+    assert found("The vote of 30 February was a hoax.", WED, "en") == []
+    assert one("Le scrutin du 29 février 2024 a été annulé.", WED, "fr") == ("29 février 2024", "2024-02-29", "day")
+    assert one("Elle est née un 29 février.", "2024-03-10", "fr") == ("29 février", "2024-02-29", "day")
+
+
 def test_day_and_month_pick_the_nearest_year():
     assert one("Le 28 décembre, une attaque a eu lieu.", "2023-01-05", "fr")[1] == "2022-12-28"
     assert one("Le 2 janvier prochain, un vote aura lieu.", "2023-12-20", "fr")[1] == "2024-01-02"

@@ -39,8 +39,9 @@ Rules (the words come from ``briefgen/data/timeline-<lang>.yaml``, none are in t
   kept (a finer precision replaces a coarser one); entries are sorted by date then
   position.
 
-dateparser reads the dates as written (month names, abbreviations, ordinals,
-numeric orders, counted spans "il y a 3 jours"), imported lazily. The calendar
+Month names, abbreviations and ordinals are read from the word lists that find
+them (the day checked against the calendar); dateparser, imported lazily, reads
+numeric orders ("04/07/2012") and counted spans ("il y a 3 jours"). The calendar
 arithmetic relative to the article date (weekdays, "hier", "la semaine dernière",
 "l'an dernier", year choice) is done here from the word lists: dateparser 1.x
 does not read several French forms ("dimanche soir", "mercredi dernier",
@@ -192,7 +193,7 @@ def _leads(words) -> str:
 def _words(lang: str) -> _Words | None:
     from importlib.resources import files
 
-    import yaml
+    from ..text import load_yaml
 
     if not re.fullmatch(r"[a-z]{2,3}", lang or ""):
         return None
@@ -200,7 +201,7 @@ def _words(lang: str) -> _Words | None:
     if not resource.is_file():
         return None
     where = f"timeline-{lang}.yaml"
-    data = yaml.safe_load(resource.read_text(encoding="utf-8")) or {}
+    data = load_yaml(resource.read_text(encoding="utf-8")) or {}
 
     def strings(name: str) -> list[str]:
         raw = data.get(name) or []
@@ -478,9 +479,9 @@ def _resolve(match: _Match, base: Base | None, words: _Words) -> tuple[str, str]
         month = words.month_of[_key(g["month"])]
         day = int(g["day"]) if "day" in g else None
         year = int(g["year"]) if "year" in g else None
-        core = " ".join(str(p) for p in (day, g["month"], year) if p is not None)
-        read = _dateparser(core, lang, _NEUTRAL_BASE, words.date_order)
-        if read is None or read.month != month or (day is not None and read.day != day):
+        try:  # the word lists that found the month name have read it: only the calendar is left to check
+            dt.date(year or 2000, month, day or 1)  # (2000: a leap year, for a yearless 29 February)
+        except ValueError:
             return None
         if year is None:
             if base is None:

@@ -21,6 +21,7 @@ import yaml
 
 from ..errors import BriefgenError
 from ..ingest import FRONT_MATTER, Article, decode
+from ..text import yaml_loader
 
 LINK_SCHEMES = ("http://", "https://", "mailto:")
 
@@ -66,7 +67,7 @@ def analyst_comment(article: Article, overrides=None) -> Comment | None:
         return None
     text = _read(article.path)
     match = FRONT_MATTER.match(text)
-    node = _value_node(yaml.compose(match.group(1) or "", Loader=yaml.SafeLoader), "comment") if match else None
+    node = _value_node(yaml.compose(match.group(1) or "", Loader=yaml_loader()), "comment") if match else None
     value = article.meta["comment"]
     if node is None:  # not found again (the file changed since it was read)
         return Comment(str(value), article.path, 1) if str(value).strip() else None

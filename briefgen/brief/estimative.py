@@ -141,14 +141,14 @@ def wordlist(lang: str) -> Wordlist:
 def _wordlist(code: str) -> Wordlist:
     from importlib.resources import files
 
-    import yaml
+    from ..text import load_yaml
 
     name = f"estimative-{code}.yaml"
     resource = files("briefgen") / "data" / name
     if not re.fullmatch(r"[a-z]{2,3}", code) or not resource.is_file():
         raise BriefgenError(f"no estimative-language word list for language {code!r} "
                             f"(known: {', '.join(languages())})")
-    data = yaml.safe_load(resource.read_text(encoding="utf-8")) or {}
+    data = load_yaml(resource.read_text(encoding="utf-8")) or {}
     try:
         return _compile(code, data)
     except (TypeError, ValueError, KeyError) as exc:

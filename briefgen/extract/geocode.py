@@ -57,6 +57,7 @@ this one (the :class:`Geocoder`: the merged index per language and the lookups).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from .city_tables import (_CC, _LAT, _LON, _NAME, _POP, _S_CC, _S_FR, _S_FR_KEYS, _S_KEYS, _S_LAT, _S_LON,
@@ -109,14 +110,13 @@ def _shipped_data(languages: tuple[str, ...]) -> dict[str, dict]:
     """The shipped ``briefgen/data/places-<lang>.yaml`` of each language ({} when absent)."""
     from importlib import resources
 
-    import yaml
+    from ..text import load_yaml
 
     data: dict[str, dict] = {}
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # yaml.safe_load, C-accelerated
     folder = resources.files("briefgen") / "data"
     for lang in languages:
         res = folder / f"places-{lang}.yaml"
-        data[lang] = (yaml.load(res.read_text(encoding="utf-8"), Loader=loader) or {}) if res.is_file() else {}
+        data[lang] = (load_yaml(res.read_text(encoding="utf-8")) or {}) if res.is_file() else {}
     return data
 
 
@@ -155,6 +155,15 @@ def _gazetteer_index(gazetteer: Iterable[GazetteerEntry]) -> dict[str, Place]:
 # --------------------------------------------------------------------------
 
 
+@functools.cache
+def _shipped_indexes(languages: tuple[str, ...]) -> dict:
+    """A Geocoder's attributes built from the shipped data alone, for ``languages``."""
+    geocoder = object.__new__(Geocoder)
+    geocoder.languages = languages
+    geocoder._build()
+    return {name: value for name, value in vars(geocoder).items() if name != "languages"}
+
+
 class Geocoder:
     """Offline name -> :class:`Place` resolver (see module docstring)."""
 
@@ -164,12 +173,19 @@ class Geocoder:
         languages: Iterable[str] = ("fr", "en"),
     ) -> None:
         self.languages: tuple[str, ...] = tuple(dict.fromkeys(_lang(x) for x in languages)) or ("en",)
+        # the shipped data's indexes, built once per process and shared (read-only) by every
+        # Geocoder of these languages; only the configured gazetteer is each one's own
+        self.__dict__.update(_shipped_indexes(self.languages))
+        self._subdiv: dict[str, int] | None = None  # built on the first miss (_subdivision)
+        self._gazetteer = _gazetteer_index(gazetteer)
+
+    def _build(self) -> None:
+        """The indexes of the shipped data (see :func:`_shipped_indexes`)."""
         data = _shipped_data(self.languages)
         # Words that never resolve to a city: the data files' not_places, and
         # (in _merged_index) every nationality adjective ("Russe" is a Bulgarian city).
         stop = {normalize(w) for d in data.values() for w in d.get("not_places") or ()}
         self._stop = stop
-        self._subdiv: dict[str, int] | None = None  # built on the first miss (_subdivision)
         self._ct = _city_tables()
         self._cities = self._ct["cities"]
         exonym_keys = self._read_city_names(data, stop)
@@ -178,7 +194,6 @@ class Geocoder:
         place_keys = self._read_seas_and_regions(data)
         self._adjectives: dict[str, dict[str, str]] = {lang: _adjective_index(data[lang], lang) for lang in self.languages}
         self._index = self._merged_index(stop, exonym_keys, place_keys, country_keys)
-        self._gazetteer = _gazetteer_index(gazetteer)
 
     def _city_in(self, cc: str, nm: str) -> int | None:
         """A city of country `cc` by primary name, else by alternate name."""
@@ -433,11 +448,10 @@ class Geocoder:
         """Key -> subdivision row, without short, ambiguous or excluded names."""
         from importlib import resources
 
-        import yaml
+        from ..text import load_yaml
 
         res = resources.files("briefgen") / "data" / "subdivisions.yaml"
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        data = (yaml.load(res.read_text(encoding="utf-8"), Loader=loader) or {}) if res.is_file() else {}
+        data = (load_yaml(res.read_text(encoding="utf-8")) or {}) if res.is_file() else {}
         excluded = {normalize(w) for w in data.get("exclude") or ()}
         excluded |= self._stop.union(*self._adjectives.values())
         rows = self._ct["subdivisions"]

@@ -74,14 +74,14 @@ class Lexicon:
     def load(cls, lang: str, extra: Path | None = None) -> "Lexicon":
         from importlib.resources import files
 
-        import yaml
+        from ..text import load_yaml
 
         resource = files("briefgen") / "data" / f"lexicon-{lang}.yaml"
-        data = yaml.safe_load(resource.read_text(encoding="utf-8")) if resource.is_file() else {}
+        data = load_yaml(resource.read_text(encoding="utf-8")) if resource.is_file() else {}
         source = f"lexicon-{lang}.yaml"
         data = _ungrouped(data, source)
         if extra is not None:
-            more = _ungrouped(yaml.safe_load(extra.read_text(encoding="utf-8")) or {}, str(extra))
+            more = _ungrouped(load_yaml(extra.read_text(encoding="utf-8")) or {}, str(extra))
             _check_keys(more, extra, {f.name for f in dataclasses.fields(cls)})
             source = f"{source} + {extra}"
             for key, value in more.items():

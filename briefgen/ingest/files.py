@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..errors import BriefgenError
-from ..text import decode
+from ..text import decode, load_yaml
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown")
 _DATE_HEADER = re.compile(r"\A\s*date\s+(\d{4}-\d{2}(?:-\d{2})?)\b[ \t]*\n?")
@@ -159,7 +159,7 @@ def _split_front_matter(text: str, path: Path) -> tuple[dict, str]:
     import yaml
 
     try:
-        meta = yaml.safe_load(match.group(1) or "") or {}
+        meta = load_yaml(match.group(1) or "") or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark else None  # +1 for 1-based, +1 for the opening ---

@@ -20,11 +20,20 @@ server that rebuilds on change; one brief on demand over HTTP.
 - ``daemon``        its port file, ``--background`` / ``--stop``, and ``briefgen brief`` through it.
 """
 
-from .api import run_api
-from .daemon import brief_via_service, start_background, stop
-from .digest import run_digest, warmer
-from .preview import serve
-from .site import build_site, site_dir
+import importlib
+
+# name -> module; imported on first use, so that ``briefgen brief`` through a running service
+# loads the daemon module alone, not the site, digest and server stacks
+_EXPORTS = {
+    "run_api": "api", "brief_via_service": "daemon", "start_background": "daemon", "stop": "daemon",
+    "run_digest": "digest", "warmer": "digest", "serve": "preview", "build_site": "site", "site_dir": "site",
+}
 
 __all__ = ["brief_via_service", "build_site", "run_api", "run_digest", "serve", "site_dir", "start_background",
            "stop", "warmer"]
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)

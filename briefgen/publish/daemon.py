@@ -40,46 +40,85 @@ def remove_port_file(config: Config) -> None:
         pass
 
 
-def running(config: Config) -> dict | None:
-    """The port file of a live service of this project that answers /healthz, else None."""
-    try:
-        info = json.loads(port_file(config).read_text(encoding="utf-8"))
-        os.kill(int(info["pid"]), 0)
-    except (OSError, ValueError, KeyError, TypeError):
+def running(config: Config, warm: bool = False) -> dict | None:
+    """The port file of a live service of this project that answers /healthz (and, with
+    ``warm``, whose render workers have loaded everything), else None."""
+    info = _port_info(config)
+    if info is None:
         return None
-    if info.get("config") != (str(config.path.resolve()) if config.path else None):
-        return None  # a service of another configuration
-    import httpx
-
     try:
-        reply = httpx.get(f"http://127.0.0.1:{info['port']}/healthz", timeout=0.5)
-    except httpx.HTTPError:
+        status, body = _request(info["port"], "GET", "/healthz", timeout=0.5)
+        ready = not warm or json.loads(body).get("warm") is True
+    except (OSError, ValueError, AttributeError):
         return None
-    return info if reply.status_code == 200 else None
+    return info if status == 200 and ready else None
 
 
 def brief_via_service(config: Config, article: Path, fmt: str) -> bytes | None:
     """The brief of ``article`` made by a running service, or None when none answers. An
     article with a corrections file beside it is left to the CLI (the service makes raw briefs)."""
+    from urllib.parse import urlencode
+
     from ..facts import overrides_path
     from ..ingest import article_id
 
-    info = running(config)
+    info = _port_info(config)
     if info is None or not article.is_file() or overrides_path(article).exists():
         return None
-    import httpx
-
     kind = "text/markdown" if article.suffix.lower() == ".md" else "text/plain"
-    reply = httpx.post(f"http://127.0.0.1:{info['port']}/briefs", params={"format": fmt, "id": article_id(article)},
-                       content=article.read_bytes(), headers={"content-type": kind},
-                       timeout=config.api.timeout + 5)
-    if reply.status_code != 200:
+    query = urlencode({"format": fmt, "id": article_id(article)})
+    try:
+        status, body = _request(info["port"], "POST", f"/briefs?{query}", article.read_bytes(),
+                                {"content-type": kind}, timeout=config.api.timeout + 5, connect_timeout=0.5)
+    except _NotListening:
+        return None  # a port file left by a service that is gone: make the brief here
+    except OSError as exc:
+        raise BriefgenError(f"briefgen api on port {info['port']}: {exc}", article) from None
+    if status != 200:
         try:
-            message = reply.json()["error"]
-        except ValueError:
-            message = reply.text[:200]
+            message = json.loads(body)["error"]
+        except (ValueError, KeyError, TypeError):
+            message = body[:200].decode("utf-8", "replace")
         raise BriefgenError(f"briefgen api: {message}", article)
-    return reply.content
+    return body
+
+
+def _port_info(config: Config) -> dict | None:
+    """The port file of this project's service if its process lives, else None."""
+    try:
+        info = json.loads(port_file(config).read_text(encoding="utf-8"))
+        os.kill(int(info["pid"]), 0)
+        int(info["port"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if info.get("config") != (str(config.path.resolve()) if config.path else None):
+        return None  # a service of another configuration
+    return info
+
+
+class _NotListening(OSError):
+    """Nothing accepts connections on the service's port."""
+
+
+def _request(port: int, method: str, path: str, body: bytes | None = None, headers: dict | None = None,
+             timeout: float = 5.0, connect_timeout: float | None = None) -> tuple[int, bytes]:
+    """One HTTP request to the local service: (status, body). The standard library's client,
+    not httpx: a plain request to 127.0.0.1 needs no TLS, redirects or pool, and importing
+    httpx would add a tenth of a second to every ``briefgen brief``."""
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", int(port), timeout=connect_timeout or timeout)
+    try:
+        try:
+            conn.connect()
+        except OSError as exc:
+            raise _NotListening(str(exc)) from None
+        conn.sock.settimeout(timeout)
+        conn.request(method, path, body=body, headers=headers or {})
+        reply = conn.getresponse()
+        return reply.status, reply.read()
+    finally:
+        conn.close()
 
 
 def start_background(config: Config) -> dict:
@@ -93,14 +132,14 @@ def start_background(config: Config) -> dict:
     log.close()
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        info = running(config)
+        info = running(config, warm=True)  # back to the user once the first brief is fast
         if info is not None:
             return info
         if process.poll() is not None:
             raise BriefgenError(f"briefgen api stopped at once (exit {process.returncode}); see {config.output / 'api.log'}")
         time.sleep(0.2)
     process.terminate()
-    raise BriefgenError(f"briefgen api did not answer within 60 s; see {config.output / 'api.log'}")
+    raise BriefgenError(f"briefgen api was not ready within 60 s; see {config.output / 'api.log'}")
 
 
 def stop(config: Config) -> bool:

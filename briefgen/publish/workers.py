@@ -126,6 +126,7 @@ def resident_mb(pid: int) -> float | None:
 
 def _child(config, maker, conn) -> None:
     """The worker process: warm up, say so, then make briefs until told to stop."""
+    import gc
     import logging
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
@@ -139,6 +140,10 @@ def _child(config, maker, conn) -> None:
     except Exception as exc:  # noqa: BLE001 - said to the parent, which answers with it
         conn.send(("failed", str(exc)))
         return
+    # what warming loaded (models, indexes, fonts) lives as long as the process: out of the
+    # collector's sight, so that collections during a brief do not walk it again and again
+    gc.collect()
+    gc.freeze()
     conn.send(("ready", None))
     while True:
         try:

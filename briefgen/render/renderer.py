@@ -83,6 +83,7 @@ class Renderer:
         self._shipped_fonts = None  # (FontConfiguration, CSS), made by the first PDF
         self.env = Environment(
             loader=ChoiceLoader([FileSystemLoader(str(p)) for p in self.template_dirs]),
+            bytecode_cache=template_cache(config.output / "cache" / "templates"),
             autoescape=True,
             undefined=StrictUndefined,
             trim_blocks=True,
@@ -244,6 +245,18 @@ class TimelineItem:
     expressions: list[str]  # as the article wrote them
     text: str  # the first sentence that gives this date
     sentences: list[Evidence]  # every sentence that gives it
+
+
+def template_cache(folder: Path):
+    """Jinja2's cache of compiled templates in ``folder`` (keyed by each template's source, written
+    atomically): a cold process skips compiling them. None when the folder cannot be made."""
+    from jinja2 import FileSystemBytecodeCache
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return FileSystemBytecodeCache(str(folder))
 
 
 def map_places(places: list, event=None, reach: float = 30.0) -> list:
