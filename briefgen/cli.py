@@ -7,6 +7,7 @@ that need them.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 
@@ -214,17 +215,21 @@ def cmd_brief(args, config) -> int:
             print(f"wrote {target} (briefgen api)", file=sys.stderr)
             return EXIT_OK
     _quiet_renderer_logs()
-    pipeline = Pipeline(config)
-    try:
-        article = pipeline.read(args.article)
-        facts = pipeline.facts(article)
-    except BriefgenError as exc:  # a bad article or overrides file: an article failure (1), not a usage error (2)
-        _error(str(exc))
-        return EXIT_FAILED
-    target = target or (config.output / "briefs" / f"{article.id}.pdf")
-    suffix = target.suffix.lower()
-    html = pipeline.html(article, facts)
-    atomic_write(target, pipeline.pdf(html) if suffix == ".pdf" else html)
+    from .render.side import SideRenderer
+
+    pdf = target is None or target.suffix.lower() == ".pdf"
+    # a PDF: WeasyPrint and the fonts load in a second process while this one extracts
+    with SideRenderer(config) if pdf else contextlib.nullcontext() as side:
+        pipeline = Pipeline(config, pdf_renderer=side)
+        try:
+            article = pipeline.read(args.article)
+            facts = pipeline.facts(article)
+        except BriefgenError as exc:  # a bad article or overrides file: an article failure (1), not a usage error (2)
+            _error(str(exc))
+            return EXIT_FAILED
+        target = target or (config.output / "briefs" / f"{article.id}.pdf")
+        html = pipeline.html(article, facts)
+        atomic_write(target, pipeline.pdf(html) if pdf else html)
     print(f"wrote {target}", file=sys.stderr)
     return EXIT_OK
 

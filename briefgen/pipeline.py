@@ -43,11 +43,12 @@ def print_warning(message: str) -> None:
 
 
 class Pipeline:
-    def __init__(self, config: Config, warn: Callable[[str], None] = print_warning):
+    def __init__(self, config: Config, warn: Callable[[str], None] = print_warning, pdf_renderer=None):
         self.config = config
         self.warn = warn
         self._extractor = None
         self._renderer = None
+        self.pdf_renderer = pdf_renderer  # what writes the PDFs, if not the Renderer (render.side)
         self._pdfs_used: set[str] = set()
         self.last_pdf: str | None = None  # the PDF cache file of the last ``pdf`` call
         self._templates_memo: tuple[tuple, bytes] | None = None  # (files' stats, fingerprint)
@@ -163,7 +164,7 @@ class Pipeline:
         self.last_pdf = cache.name
         if cache.is_file():
             return cache.read_bytes()
-        data = self.renderer.pdf(html, self.config.output)
+        data = (self.pdf_renderer or self.renderer).pdf(html, self.config.output)
         atomic_write(cache, data)
         return data
 

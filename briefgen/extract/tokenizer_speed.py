@@ -59,7 +59,10 @@ def load_fast(name: str):
                 import spacy.lang.fr  # noqa: F401 - runs the finder once
             finally:
                 sys.meta_path.remove(finder)
-    nlp = spacy.load(name, exclude=["senter", "tokenizer"])
+    from .lookups_speed import fast_tables
+
+    with fast_tables():  # the lemmatizer's tables, built faster (see lookups_speed)
+        nlp = spacy.load(name, exclude=["senter", "tokenizer"])
     folder = model_folder(name)
     if folder is not None and (folder / "tokenizer").is_file():
         load_tokenizer(nlp, folder / "tokenizer")

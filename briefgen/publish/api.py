@@ -111,7 +111,7 @@ class BriefMaker:
         for lang, name in self.config.models.items():
             load_model(name, lang)
         self.pipeline.extractor  # noqa: B018 - builds the geocoder
-        self.pipeline.renderer.pdf("<p>briefgen</p>", self.config.output)
+        self.pipeline.renderer.warm()
 
     def make(self, job: Job, fmt: str) -> bytes:
         name = job.article_id or "api-" + hashlib.sha256(job.text.encode("utf-8")).hexdigest()[:12]

@@ -83,7 +83,7 @@ class Renderer:
         self._shipped_fonts = None  # (FontConfiguration, CSS), made by the first PDF
         self.env = Environment(
             loader=ChoiceLoader([FileSystemLoader(str(p)) for p in self.template_dirs]),
-            bytecode_cache=template_cache(config.output / "cache" / "templates"),
+            bytecode_cache=template_cache(),
             autoescape=True,
             undefined=StrictUndefined,
             trim_blocks=True,
@@ -199,6 +199,13 @@ class Renderer:
 
     # ----- PDF
 
+    def warm(self) -> None:
+        """Load what the first PDF would wait for: WeasyPrint, the fonts (regular, bold,
+        italic), and the code paths of a brief (tables, an SVG map, quotes, links), by
+        writing one small PDF in the brief's stylesheet."""
+        css = self.env.loader.get_source(self.env, "brief.css")[0]
+        self.pdf(_WARM_HTML.replace("/*css*/", css), self.config.output)
+
     def pdf(self, html: str, base_dir: Path) -> bytes:
         """The PDF of a brief's HTML: shipped fonts, PDF/UA-1 (tagged), reproducible bytes.
 
@@ -238,6 +245,18 @@ class Renderer:
 
 _PDF_LOCK = threading.Lock()
 
+_WARM_HTML = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>briefgen</title>
+<style>/*css*/</style></head><body><div class="banner"><span class="tlp">TLP:CLEAR</span></div>
+<h1>briefgen</h1><p class="meta">warm-up</p><h2 id="a">Actors</h2>
+<ul class="bluf"><li><strong>Bold</strong> <em>italic</em> <a class="ref" href="#e1">1</a></li></ul>
+<table><thead><tr><th scope="col">Name</th><th scope="col" class="num">n</th></tr></thead>
+<tbody><tr class="event"><th scope="row">Place <span class="badge">event</span></th><td class="num">2</td></tr></tbody></table>
+<div class="where"><figure class="map"><svg viewBox="0 0 10 10" xmlns="http://www.w3.org/2000/svg">
+<path d="M0 0L10 10" stroke="#000"/><circle cx="5" cy="5" r="1" fill="#b3261e"/><text x="1" y="9">x</text></svg>
+<figcaption>map</figcaption></figure></div><blockquote><p><q>quote</q></p><footer>source</footer></blockquote>
+<ol class="timeline"><li><span class="when">1 May</span></li></ol><dl><dt>Date</dt><dd>today</dd></dl>
+<section class="appendix"><p><mark id="e1"><sup>1</sup>A sentence.</mark></p></section></body></html>"""
+
 
 @dataclass
 class TimelineItem:
@@ -247,11 +266,15 @@ class TimelineItem:
     sentences: list[Evidence]  # every sentence that gives it
 
 
-def template_cache(folder: Path):
-    """Jinja2's cache of compiled templates in ``folder`` (keyed by each template's source, written
-    atomically): a cold process skips compiling them. None when the folder cannot be made."""
+def template_cache():
+    """Jinja2's cache of compiled templates, in the user cache folder (keyed by each template's
+    path and source, written atomically): a cold process skips compiling them. None when the
+    folder cannot be made."""
     from jinja2 import FileSystemBytecodeCache
 
+    from ..cache import user_cache_dir
+
+    folder = user_cache_dir() / "templates"
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
