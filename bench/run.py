@@ -175,15 +175,9 @@ def bench_extraction(results: dict, rounds: int) -> None:
 def bench_pdf(results: dict, rounds: int) -> None:
     """Same process, warm, same HTML: briefgen's PDF vs ``weasyprint.HTML(string=html)
     .write_pdf()`` with the same fonts (one FontConfiguration) and the same PDF variant."""
-    import hashlib
-
-    from weasyprint import HTML
-
     from briefgen.config import load_config
     from briefgen.ingest import read_article
     from briefgen.pipeline import Pipeline
-    from briefgen.render.fonts import shipped_fonts
-    from briefgen.render.renderer import LocalOnlyFetcher
 
     config = load_config(ROOT / "config.yaml")
     pipeline = Pipeline(config)
@@ -192,13 +186,7 @@ def bench_pdf(results: dict, rounds: int) -> None:
         article = read_article(path)
         pages.append(pipeline.html(article, pipeline.facts(article)).replace("\u202f", "\u00a0"))
     renderer = pipeline.renderer
-    fetcher = LocalOnlyFetcher([*renderer.template_dirs, config.output])
-    font_config, fonts = shipped_fonts(fetcher)
-
-    def bare_pdf(html):
-        return HTML(string=html, base_url=str(config.output) + "/", url_fetcher=fetcher).write_pdf(
-            stylesheets=[fonts], font_config=font_config, pdf_variant="pdf/ua-1",
-            pdf_identifier=hashlib.sha256(html.encode()).hexdigest()[:32].encode())
+    bare_pdf = bare_weasyprint(config)
 
     for html in pages:  # warm
         renderer.pdf(html, config.output)
@@ -244,12 +232,24 @@ def bench_builds(results: dict, small: int, large: int, work: Path) -> None:
 
 def bench_service(results: dict, requests: int, work: Path) -> None:
     """``briefgen api --background``; one PDF per request, each a new article (no cache);
-    then ``briefgen brief`` of a new article through it; then the cold CLI."""
+    then ``briefgen brief`` of new articles through it; then the cold CLI. The floor under
+    the service's figures: bare WeasyPrint on the HTML of the same briefs, in this process."""
     import httpx
 
     folder = project(work / "service", 0)
-    bodies = write_corpus(work / "service-articles", requests + 2, start=50_000)
+    cold_runs = 3
+    bodies = write_corpus(work / "service-articles", requests, start=50_000)
+    # the CLI's articles: new copies of every tenth request's article (the same texts but for
+    # the copy line, so nothing is cached), to compare with those requests
+    sample = list(range(0, requests, 10))
+    cli_bodies = []
+    for i in sample:
+        copy = work / "cli-articles" / bodies[i].name
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        copy.write_text(bodies[i].read_text(encoding="utf-8") + "\n(Through the CLI.)\n", encoding="utf-8")
+        cli_bodies.append(copy)
     subprocess.run(CLI + ["api", "--background"], cwd=folder, check=True, stdout=subprocess.DEVNULL)
+    pages = []
     try:
         port = json.loads((folder / "out" / "api.json").read_text())["port"]
         seconds = []
@@ -258,22 +258,69 @@ def bench_service(results: dict, requests: int, work: Path) -> None:
                 kind = "text/markdown" if path.suffix == ".md" else "text/plain"
                 start = time.perf_counter()
                 response = client.post("/briefs?format=pdf", content=path.read_bytes(),
-                                        headers={"content-type": kind})
+                                       headers={"content-type": kind})
                 seconds.append(time.perf_counter() - start)
                 response.raise_for_status()
                 assert response.content.startswith(b"%PDF-")
-        seconds.sort()
+                html = client.post("/briefs?format=html", content=path.read_bytes(), headers={"content-type": kind})
+                pages.append(html.raise_for_status().text)
         results["service PDF median (s)"] = statistics.median(seconds)
-        results["service PDF p95 (s)"] = seconds[max(0, round(0.95 * len(seconds)) - 1)]
-        article = bodies[requests]
-        results["briefgen brief via service (s)"] = run(
-            CLI + ["brief", str(article), "-o", str(work / "via.pdf")], folder)[0]
+        results["service PDF p95 (s)"] = _p95(sorted(seconds))
+        results["briefgen brief via service (s)"] = statistics.median(
+            run(CLI + ["brief", str(article), "-o", str(work / "via.pdf")], folder)[0] for article in cli_bodies)
+        results["service PDF, the CLI's articles, median (s)"] = statistics.median(seconds[i] for i in sample)
     finally:
         subprocess.run(CLI + ["api", "--stop"], cwd=folder, stdout=subprocess.DEVNULL, check=False)
-    french = [p for p in bodies if _language(p) == "fr"][-1]
+    bare = sorted(_bare_seconds(pages))
+    results["bare WeasyPrint, same briefs, median (s)"] = statistics.median(bare)
+    results["bare WeasyPrint, same briefs, p95 (s)"] = _p95(bare)
+    french = [p for p in cli_bodies if _language(p) == "fr"][-1]
     cold = project(work / "cold", 0)
-    results["briefgen brief cold, French (s)"] = run(
-        CLI + ["brief", str(french), "--no-daemon", "-o", str(work / "cold.pdf")], cold)[0]
+    times = []
+    for _ in range(cold_runs):  # a cold process and an empty out/ each time (the user cache stays)
+        shutil.rmtree(cold / "out", ignore_errors=True)
+        times.append(run(CLI + ["brief", str(french), "--no-daemon", "-o", str(work / "cold.pdf")], cold)[0])
+    results["briefgen brief cold, French (s)"] = statistics.median(times)
+
+
+def _p95(seconds: list[float]) -> float:
+    return seconds[max(0, round(0.95 * len(seconds)) - 1)]
+
+
+def bare_weasyprint(config):
+    """``write_pdf`` of an HTML string, bare: the shipped fonts in one FontConfiguration, PDF/UA,
+    the same identifier and fetcher as briefgen's, nothing else."""
+    import hashlib
+
+    from weasyprint import HTML
+
+    from briefgen.render.fonts import shipped_fonts
+    from briefgen.render.renderer import LocalOnlyFetcher, Renderer
+
+    fetcher = LocalOnlyFetcher([*Renderer(config).template_dirs, config.output])
+    font_config, fonts = shipped_fonts(fetcher)
+
+    def bare_pdf(html: str) -> bytes:
+        return HTML(string=html, base_url=str(config.output) + "/", url_fetcher=fetcher).write_pdf(
+            stylesheets=[fonts], font_config=font_config, pdf_variant="pdf/ua-1",
+            pdf_identifier=hashlib.sha256(html.encode()).hexdigest()[:32].encode())
+
+    return bare_pdf
+
+
+def _bare_seconds(pages: list[str]) -> list[float]:
+    """Seconds of a bare ``write_pdf`` per page, warm (the first page once more, untimed, first)."""
+    from briefgen.config import load_config
+
+    bare_pdf = bare_weasyprint(load_config(ROOT / "config.yaml"))
+    pages = [html.replace("\u202f", "\u00a0") for html in pages]
+    bare_pdf(pages[0])
+    seconds = []
+    for html in pages:
+        start = time.perf_counter()
+        bare_pdf(html)
+        seconds.append(time.perf_counter() - start)
+    return seconds
 
 
 def _language(path: Path) -> str:

@@ -72,6 +72,22 @@ def test_a_dead_worker_costs_only_its_article(tmp_path):
     assert all(outcomes[n].ok for n in names if n != "poison.txt"), outcomes
 
 
+@pytest.mark.parametrize("recycle, most_workers", [(2, None), (100, 2)])
+def test_workers_are_replaced_every_recycle_batches(tmp_path, monkeypatch, recycle, most_workers):
+    import briefgen.bulk.executors as executors
+
+    monkeypatch.setattr(executors, "RECYCLE", recycle)
+    config = load_config(None)
+    batches = [[Task(str(tmp_path / f"{n}.txt"))] for n in range(9)]
+    finished = list(run_processes(config, batches, jobs=2, work=__import__("crashing_worker").which_worker))
+    pids = [results[0].id for _, results in finished]
+    assert sorted(b[0].path for b, _ in finished) == sorted(t[0].path for t in batches)  # each batch once
+    if most_workers is None:  # pools of 2 x 2 batches: 9 batches need 3 pools, each its own workers
+        assert len(set(pids)) >= 3 and max(pids.count(p) for p in set(pids)) <= 2 * recycle
+    else:  # one pool: its 2 workers do everything
+        assert len(set(pids)) <= most_workers
+
+
 def test_bad_jobs_and_a_scheduler_without_dask_are_usage_errors(built):
     with pytest.raises(SystemExit) as exit_:
         run_cli("build", "-c", built.config_path, "--jobs", "0")

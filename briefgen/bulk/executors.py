@@ -7,8 +7,8 @@ scheduling beyond keeping a few batches in flight:
 
 - ``serial``: in this process, with the caller's pipeline (``--jobs 1``);
 - ``processes``: ``concurrent.futures.ProcessPoolExecutor`` (spawned workers, each with its
-  own warm pipeline, replaced after ``RECYCLE`` batches so memory stays flat); a worker that
-  dies costs only its articles;
+  own warm pipeline; a fresh pool every ``RECYCLE`` batches per worker, once the old workers
+  have exited, so memory stays flat); a worker that dies costs only its articles;
 - ``dask``: a ``dask.distributed`` cluster (``--scheduler ADDRESS``, else a ``LocalCluster``
   of ``--jobs`` single-threaded worker processes). Workers must see the same files
   (seeds, output folder) at the same paths.
@@ -27,7 +27,7 @@ from ..errors import BriefgenError
 from .work import Outcome, Task, run_batch
 
 EXECUTORS = ("processes", "dask")
-RECYCLE = 25  # batches per worker process before a fresh one replaces it
+RECYCLE = 13  # batches per worker before a fresh pool replaces the workers (their memory creeps up)
 Finished = tuple[list[Task], list[Outcome]]
 
 
@@ -55,19 +55,24 @@ def run_processes(config: Config, batches: Iterable[list[Task]], jobs: int, work
     pending = iter(batches)
     retry: list[list[Task]] = []  # batches lost with a dead worker, tried again one article each
     suspects: set[str] = set()  # articles already in a batch whose worker died
+    exhausted = False
     while True:
+        # a fresh pool (fresh workers, their memory back to the start) every RECYCLE batches
+        # per worker: the old workers are gone before the new ones load their models
         with _pool(jobs) as pool:
             running = {}
-            broken = False
+            broken, budget = False, RECYCLE * jobs
             while True:
                 # a batch tried again after a crash runs alone, so that a second crash is its own
-                while not broken and len(running) < (1 if retry or _solo(running, suspects) else 2 * jobs):
+                while not broken and budget > 0 and len(running) < (1 if retry or _solo(running, suspects) else 2 * jobs):
                     batch = retry.pop() if retry else next(pending, None)
                     if batch is None:
+                        exhausted = True
                         break
                     running[pool.submit(work, config, batch)] = batch
+                    budget -= 1
                 if not running:
-                    return
+                    break
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in done:
                     batch = running.pop(future)
@@ -78,6 +83,8 @@ def run_processes(config: Config, batches: Iterable[list[Task]], jobs: int, work
                         yield from _after_crash(batch, suspects, retry)
                 if broken and not running:
                     break  # a fresh pool for what is left
+        if exhausted and not retry:
+            return
 
 
 def _after_crash(batch: list[Task], suspects: set[str], retry: list[list[Task]]) -> Iterator[Finished]:
@@ -97,8 +104,7 @@ def _solo(running: dict, suspects: set[str]) -> bool:
 
 
 def _pool(jobs: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-                               max_tasks_per_child=RECYCLE)
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
 
 
 def run_dask(config: Config, batches: Iterable[list[Task]], jobs: int, scheduler: str | None) -> Iterator[Finished]:
