@@ -48,12 +48,12 @@ def _parser() -> argparse.ArgumentParser:
 
     with_runner(with_config(sub.add_parser("build", help="extract and render every article of the seeds folder")))
     p = with_config(sub.add_parser("extract", help="print the facts of articles as JSON Lines"))
-    p.add_argument("articles", nargs="+", type=Path, metavar="ARTICLE")
+    p.add_argument("articles", nargs="+", type=_article_arg, metavar="ARTICLE", help="article files or http(s) addresses")
     p.add_argument("--no-cache", action="store_true", help="do not read or write the facts cache")
     p.add_argument("--no-overrides", action="store_true",
                    help="print the raw extraction, without the analyst's corrections (ARTICLE.facts.yaml)")
     p = with_config(sub.add_parser("brief", help="render one article to a PDF or HTML brief"))
-    p.add_argument("article", type=Path, metavar="ARTICLE")
+    p.add_argument("article", type=_article_arg, metavar="ARTICLE", help="an article file or an http(s) address")
     p.add_argument("-o", "--output", type=Path, help="FILE.pdf or FILE.html (default: out/briefs/ID.pdf)")
     p.add_argument("--no-daemon", action="store_true",
                    help="make the brief in this process even when a briefgen api of this project runs")
@@ -87,6 +87,10 @@ def _parser() -> argparse.ArgumentParser:
                    help="send to these addresses instead of digest.to and digest.bcc")
     p.add_argument("--force", action="store_true",
                    help="with --send: send again to recipients who already received this period's digest")
+    p = with_config(sub.add_parser(
+        "fetch", help="download new stories from the feeds and pages of 'sources:' into the seeds folder"))
+    p.add_argument("--since", metavar="DATE", type=_date_arg, help="only stories dated YYYY-MM-DD or later")
+    p.add_argument("--limit", metavar="N", type=_positive, help="save at most N new stories")
     p = with_config(sub.add_parser("check", help="validate the configuration and the articles without rendering"))
     p.add_argument("--strict", action="store_true",
                    help="exit 1 on warnings too (estimative language of analyst comments, orphan corrections)")
@@ -144,6 +148,22 @@ def cmd_site(args, config) -> int:
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
+def _article_arg(text: str) -> Path | str:
+    """An article: a file (Path), or an http(s) address (kept a str: a Path would fold its //)."""
+    import re
+
+    return text if re.match(r"https?://", text, re.I) else Path(text)
+
+
+def _date_arg(text: str) -> str:
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, not {text!r}") from None
+
+
 def _positive(text: str) -> int:
     try:
         value = int(text)
@@ -198,7 +218,7 @@ def cmd_brief(args, config) -> int:
     target = args.output
     if target is not None and target.suffix.lower() not in (".pdf", ".html", ".htm"):
         raise BriefgenError("output must end in .pdf or .html", target)
-    if not args.no_daemon:
+    if not args.no_daemon and isinstance(args.article, Path):  # (an address is downloaded here)
         from .publish import brief_via_service
 
         fmt = "pdf" if target is None or target.suffix.lower() == ".pdf" else "html"
@@ -235,10 +255,9 @@ def cmd_brief(args, config) -> int:
 
 
 def cmd_check(args, config) -> int:
-    from .brief import analyst_comment
-    from .brief import languages, lint
-    from .ingest import find_articles, read_article
+    from .brief import analyst_comment, languages, lint
     from .facts import SUFFIX, load_overrides, overrides_path
+    from .ingest import find_articles, read_article
     from .pipeline import print_warning
 
     where = config.path or "built-in defaults"
@@ -371,6 +390,35 @@ COMMANDS = {"build": cmd_build, "extract": cmd_extract, "brief": cmd_brief, "che
 COMMANDS["serve"] = cmd_serve
 COMMANDS["digest"] = cmd_digest
 COMMANDS["api"] = cmd_api
+
+
+def cmd_fetch(args, config) -> int:
+    from .bulk.progress import make_progress
+    from .bulk.work import Outcome
+    from .ingest.sources import run_fetch
+
+    class Shown:  # run_fetch's progress, on the bar (or lines) of the builds
+        def __init__(self, total: int):
+            self.bar = make_progress(total, "fetch")
+
+        def __enter__(self):
+            self.bar.__enter__()
+            return self
+
+        def __exit__(self, *exc) -> None:
+            self.bar.__exit__(*exc)
+
+        def advance(self, ok: bool, line: str) -> None:
+            self.bar.advance(Outcome(line, error=None if ok else line), line)
+
+    report = run_fetch(config, since=args.since, limit=args.limit, progress=Shown)
+    for url, message in report.failed:
+        _error(message if url in message else f"{url}: {message}")
+    print(report.summary(), file=sys.stderr)
+    return EXIT_FAILED if report.failed else EXIT_OK
+
+
+COMMANDS["fetch"] = cmd_fetch
 
 if __name__ == "__main__":
     raise SystemExit(main())

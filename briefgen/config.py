@@ -112,6 +112,32 @@ class ApiSettings:
 
 
 @dataclass
+class Source:
+    """A feed (RSS 2.0 or Atom) or a single article page that ``briefgen fetch`` reads."""
+
+    url: str
+    kind: Literal["feed", "page"] = "feed"
+    name: str | None = None  # the source as the brief names it (default: the site)
+    language: str | None = None  # one of models' languages; default: the page's own, else detected
+    reliability: Literal["A", "B", "C", "D", "E", "F"] | None = None  # Admiralty grade of the source
+
+
+@dataclass
+class FetchSettings:
+    """How ``briefgen fetch`` (and ``briefgen brief URL``) download: politely, and safely."""
+
+    timeout: float = 20.0  # seconds to connect, and between two pieces of a response
+    max_kb: int = 5000  # a larger response is cut off and refused
+    retries: int = 2  # 5xx answers and timeouts are tried again this many times...
+    backoff: float = 1.0  # ...after this many seconds, doubled each time
+    host_delay: float = 1.0  # seconds between two requests to the same host
+    max_redirects: int = 5
+    # loopback and private (RFC 1918, ULA) addresses are refused unless this is true;
+    # link-local and cloud metadata addresses always are
+    allow_private: bool = False
+
+
+@dataclass
 class Config:
     """The whole configuration. ``path`` is where it was read from (None: defaults)."""
 
@@ -128,6 +154,8 @@ class Config:
     site: SiteSettings = field(default_factory=SiteSettings)
     digest: DigestSettings = field(default_factory=DigestSettings)
     api: ApiSettings = field(default_factory=ApiSettings)
+    sources: list[Source] = field(default_factory=list)
+    fetch: FetchSettings = field(default_factory=FetchSettings)
     topics: dict[str, Topic] = field(default_factory=dict)
     gazetteer: list[GazetteerEntry] = field(default_factory=list)
     path: Path | None = field(default=None, metadata={"internal": True})
@@ -249,6 +277,19 @@ def _check_values(config: Config, path: Path, node: yaml.Node | None) -> None:
             raise BriefgenError(f"api.{key}: must be positive", path, line_of(node, "api", key))
     if config.api.queue < 0:
         raise BriefgenError("api.queue: must be 0 or more", path, line_of(node, "api", "queue"))
+    for key in ("timeout", "max_kb", "max_redirects"):
+        if getattr(config.fetch, key) <= 0:
+            raise BriefgenError(f"fetch.{key}: must be positive", path, line_of(node, "fetch", key))
+    for key in ("retries", "backoff", "host_delay"):
+        if getattr(config.fetch, key) < 0:
+            raise BriefgenError(f"fetch.{key}: must be 0 or more", path, line_of(node, "fetch", key))
+    for i, source in enumerate(config.sources):
+        if not re.fullmatch(r"https?://[^/\s?#]+[^\s]*", source.url):
+            raise BriefgenError(f"sources[{i}].url: {source.url!r} is not an http(s) address", path,
+                                line_of(node, "sources", i))
+        if source.language is not None and source.language not in config.models:
+            raise BriefgenError(f"sources[{i}].language: {source.language!r} has no model; use one of "
+                                f"{', '.join(sorted(config.models))}", path, line_of(node, "sources", i))
     for i, pattern in enumerate(config.boilerplate):
         try:
             re.compile(pattern)

@@ -57,6 +57,11 @@ class Pipeline:
     # ----- stages
 
     def read(self, path: str | Path) -> Article:
+        """An article file, or (an ``http(s)://`` address) a page downloaded into ``out/pages/``."""
+        from .ingest.sources import download_article, is_url
+
+        if is_url(path):
+            return download_article(str(path), self.config)
         return read_article(path, self.config.boilerplate)
 
     @property

@@ -6,12 +6,11 @@ import os
 import signal
 
 import pytest
+from conftest import make_project, pdf_text
 
 from briefgen.render import side as side_module
 from briefgen.render.renderer import Renderer
 from briefgen.render.side import SideRenderer
-
-from conftest import make_project, pdf_text
 
 HTML = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>t</title></head>
 <body><h1>Side renderer</h1><p>A sentence of our own, written for this test.</p></body></html>"""

@@ -154,3 +154,13 @@ def test_output_folder_is_where_the_workflow_looks():
     """out/cache and out/site in the workflow follow `output:` of config.yaml."""
     config = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
     assert config.get("output", "out") == "out"
+
+
+@pytest.mark.parametrize("name, main", [("site.yml", r"(?m)^\s*briefgen site\s*$"), ("digest.yml", r"briefgen digest --send")])
+def test_fetch_runs_first_only_when_turned_on(name, main):
+    doc = yaml.safe_load((WORKFLOWS_DIR / name).read_text(encoding="utf-8"))
+    job = next(iter(doc["jobs"]))
+    fetch = step_running(doc, job, r"briefgen fetch")
+    assert fetch["if"] == "vars.BRIEFGEN_FETCH == 'true'"  # off unless the repository variable says so
+    order = steps(doc, job)
+    assert order.index(fetch) < order.index(step_running(doc, job, main))

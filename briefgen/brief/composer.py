@@ -323,7 +323,12 @@ def source_view(article: Article, facts: Facts, config: Config, lang: str) -> So
 
 
 def reliability_grade(article: Article, config: Config) -> str | None:
-    """The Admiralty grade config gives the article's source (by name or by the link's host)."""
+    """The Admiralty grade of the article's source: its own (``reliability:`` in the front matter,
+    which ``briefgen fetch`` writes from the source's grade), else the one config gives its
+    source (by name or by the link's host)."""
+    own = str(article.meta.get("reliability") or "").strip().upper()
+    if len(own) == 1 and own in "ABCDEF":
+        return own
     grades = config.brief.reliability
     if not grades:
         return None

@@ -23,7 +23,7 @@ from typing import Iterable
 from ..errors import BriefgenError
 from ..text import decode, load_yaml
 
-ARTICLE_SUFFIXES = (".txt", ".md", ".markdown")
+ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 _DATE_HEADER = re.compile(r"\A\s*date\s+(\d{4}-\d{2}(?:-\d{2})?)\b[ \t]*\n?")
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*\n", re.S)
 _ID_CHARS = re.compile(r"[^A-Za-z0-9_.-]+")
@@ -75,6 +75,8 @@ def read_article(path: str | Path, boilerplate: Iterable[str] = ()) -> Article:
         raise BriefgenError("is a folder, not an article file", path) from None
     except PermissionError:
         raise BriefgenError("cannot read article file (permission denied)", path) from None
+    if path.suffix.lower() in (".html", ".htm"):
+        return page_article(raw, path, boilerplate)
     text = decode(raw, path)
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     if not text.strip():
@@ -113,6 +115,32 @@ def read_article(path: str | Path, boilerplate: Iterable[str] = ()) -> Article:
         licence=_str_or_none(meta.get("licence") or meta.get("license")),
         url=_url_of(meta.get("url")) or _url_of(meta.get("source")),  # web links only: no javascript:/data:
         meta={k: v for k, v in meta.items() if k not in _KNOWN_META},
+    )
+
+
+def page_article(raw: bytes, path: Path, boilerplate: Iterable[str] = (), url: str | None = None,
+                 source: str | None = None, language: str | None = None) -> Article:
+    """The Article of a web page (see :mod:`briefgen.ingest.webpage`): its main text as the body,
+    its own metadata as title, date, source (``source``, else the site's name, else its
+    address), URL and language (``language`` first)."""
+    from .webpage import read_page
+
+    where = url or path  # what an error names: the address of a downloaded page
+    page = read_page(raw, where, url)
+    body = clean_body(page.body, boilerplate)
+    if not body.strip():
+        raise BriefgenError("article has no text once boilerplate is removed", where)
+    address = page.url or _url_of(url)
+    return Article(
+        id=article_id(path),
+        path=path,
+        body=body,
+        title=page.title,
+        date=page.date,
+        language=language or page.language,
+        source=source or page.site_name or address,
+        url=address,
+        meta={"author": page.author} if page.author else {},
     )
 
 
