@@ -79,6 +79,8 @@ class DigestSettings:
     week_start: Literal["monday", "sunday"] = "monday"
     timezone: str = "Europe/Paris"  # what "last week" means is decided in this zone
     subject: str = "Digest hebdomadaire — semaine {week}, {year} — {count} notes"
+    # the subject of a --since/--until digest, which is no week: its first and last days
+    range_subject: str = "Digest — {start} – {end} — {briefs}"
     sender: str = "briefgen <briefs@example.org>"
     to: list[str] = field(default_factory=list)
     bcc: list[str] = field(default_factory=list)

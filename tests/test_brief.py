@@ -147,6 +147,11 @@ def test_pdf_bookmarks_follow_the_sections(built):
     found = list(titles(outline))
     for section in FR_SECTIONS:
         assert section in found
+    # a stake's bookmark is its label alone: no topic id, no sentence count
+    labels = {stake["label"] for stake in built.facts(FR_ID)["stakes"]}
+    stakes = [title for title in found if title in labels]
+    assert stakes, (labels, found)
+    assert not any("phrases" in title or "sentences" in title for title in found), found
 
 
 def test_pdf_metadata(built):

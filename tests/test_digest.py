@@ -349,6 +349,17 @@ def test_subject_with_accents_and_https_one_click_unsubscribe(seeds):
         compose_digest(briefs, parse_week("2012-W27"), config)
 
 
+def test_a_range_digest_is_named_by_its_days_not_by_weeks():
+    config = load_config(None)
+    briefs = briefs_of(config, (("a", "2012-07-02", "Tombouctou", ["Ansar Eddine"]), {}))
+    period = resolve_period(config, since="1999-12-27", until="2031-01-05")
+    subject = compose_digest(briefs, period, config).subject
+    assert subject == "Digest — 27 décembre 1999 – 5 janvier 2031 — 1 note", subject
+    assert "semaine" not in subject and "52–1" not in subject
+    week = compose_digest(briefs, parse_week("2012-W27"), config).subject
+    assert week.startswith("Digest hebdomadaire — semaine 27, 2012")
+
+
 def test_twenty_briefs_stay_under_gmails_clipping_limit():
     from briefgen.render.renderer import Renderer
 

@@ -119,6 +119,41 @@ def test_feed_and_sitemap_parse(site):
     assert any(u.endswith(f"briefs/{FR_ID}/") for u in urls) and len(urls) > 50
 
 
+def test_kinds_are_named_in_the_sites_language(site):
+    r = root(site)
+    actor = (r / "actors" / "vladimir-poutine" / "index.html").read_text(encoding="utf-8")
+    assert "Type : personne" in actor
+    places = [p.read_text(encoding="utf-8") for p in (r / "places").glob("*/index.html")]
+    english = ("person", "organization", "country", "city", "region")
+    assert not any(f'<p class="muted">{k}' in page or f": {k}</p>" in page for page in places for k in english)
+    assert any('<p class="muted">pays' in page for page in places)
+    assert not any(f"Type : {k}</p>" in (a.read_text(encoding="utf-8"))
+                   for a in (r / "actors").glob("*/index.html") for k in english)
+
+
+def test_feed_has_the_elements_rfc_4287_requires(site):
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ET.parse(root(site) / "feed.xml").getroot()
+    assert feed.tag == f"{atom}feed"
+
+    def one(parent, name):  # exactly one child element, with text
+        found = parent.findall(f"{atom}{name}")
+        assert len(found) == 1, (name, len(found))
+        return found[0]
+
+    for name in ("id", "title", "updated"):  # 4.1.1: atom:id, atom:title, atom:updated
+        assert one(feed, name).text.strip()
+    assert one(one(feed, "author"), "name").text.strip() == "briefgen"  # 4.1.1: atom:author (or in every entry)
+    assert any(link.get("rel") == "self" for link in feed.findall(f"{atom}link"))  # 4.1.1 SHOULD
+    entries = feed.findall(f"{atom}entry")
+    assert entries
+    for entry in entries:  # 4.1.2: atom:id, atom:title, atom:updated; a link (no content)
+        for name in ("id", "title", "updated"):
+            assert one(entry, name).text.strip()
+        assert one(one(entry, "author"), "name").text.strip()
+        assert any(link.get("rel", "alternate") == "alternate" for link in entry.findall(f"{atom}link"))
+
+
 def test_rebuild_with_nothing_changed_writes_nothing(site):
     before = tree(root(site))
     again = run_cli("site", "-c", site.config_path)

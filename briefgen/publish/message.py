@@ -108,7 +108,8 @@ def compose_digest(briefs: list[DigestBrief], period: Period, config: Config) ->
     t = DIGEST_LABELS[lang]
     events = group_events(briefs, lang)
     fields = period.subject_fields(lang)
-    subject = format_subject(config, count=len(briefs), briefs=count(len(briefs), "brief", lang), **fields)
+    subject = format_subject(config, count=len(briefs), briefs=count(len(briefs), "brief", lang),
+                             key="subject" if period.kind == "week" else "range_subject", **fields)
     if period.kind == "week":
         heading = f"{t['digest']} — {t['week'].lower() if lang == 'fr' else t['week']} {fields['week']}, {fields['year']}"
     else:
@@ -122,12 +123,13 @@ def compose_digest(briefs: list[DigestBrief], period: Period, config: Config) ->
     )
 
 
-def format_subject(config: Config, **fields) -> str:
-    template = config.digest.subject
+def format_subject(config: Config, key: str = "subject", **fields) -> str:
+    """``digest.subject`` (a week) or ``digest.range_subject`` (``--since``/``--until``), filled."""
+    template = getattr(config.digest, key)
     try:
         subject = template.format(**fields)
     except (KeyError, IndexError, ValueError) as exc:
-        raise BriefgenError(f"digest.subject: cannot fill {template!r} ({type(exc).__name__}: {exc}); "
+        raise BriefgenError(f"digest.{key}: cannot fill {template!r} ({type(exc).__name__}: {exc}); "
                             "its fields are {week}, {year}, {count}, {briefs}, {start}, {end}, {period}", config.path) from None
     return " ".join(subject.split())  # one line: no header injection, no folding surprises
 

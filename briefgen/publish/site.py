@@ -157,7 +157,10 @@ def build_site(pipeline: Pipeline, progress: Callable[[str], None] | None = None
     renderer = pipeline.renderer
     env = renderer.env
     t = SITE_LABELS[lang]
-    common = {"site": config.site, "s": t, "lang": lang, "version": _version()}
+    from ..render.renderer import LABELS
+
+    kinds = LABELS[lang]["kinds"]  # actor and place kinds in the site's language ("pays", not "country")
+    common = {"site": config.site, "s": t, "lang": lang, "version": _version(), "kinds": kinds}
 
     def page(template: str, path: str, **context) -> None:
         root = "../" * path.count("/")
@@ -473,6 +476,7 @@ def atom_feed(ordered: list[Entry], config: Config) -> str:
     fg.link(href=(base or "./") + "feed.xml", rel="self")
     fg.link(href=base or "./", rel="alternate")
     fg.generator("briefgen", _version())
+    fg.author({"name": config.brief.organisation})  # RFC 4287 4.1.1: the briefs' producer
     newest = next((e for e in ordered if e.article.date), None)
     fg.updated(_timestamp(newest.article.date if newest else None))
     for e in reversed(ordered[: config.site.feed_items]):
@@ -481,6 +485,7 @@ def atom_feed(ordered: list[Entry], config: Config) -> str:
         fe.title(f"[{e.marking}] {e.title}")
         fe.link(href=(base or "") + e.url)
         fe.summary(e.summary)
+        fe.author({"name": config.brief.organisation})  # 4.1.2: each entry names its author too
         fe.updated(_timestamp(e.article.date))
         fe.published(_timestamp(e.article.date))
     return fg.atom_str(pretty=True).decode("utf-8")
