@@ -14,3 +14,9 @@ def die_on_poison(config, tasks):
 def which_worker(config, tasks):
     """Each task's outcome carries the worker's process id (in ``id``)."""
     return [Outcome(t.path, id=str(os.getpid())) for t in tasks]
+
+
+def slow_worker(config, tasks):  # for timing experiments only
+    import time
+    time.sleep(0.3)
+    return [Outcome(t.path, id=str(os.getpid())) for t in tasks]

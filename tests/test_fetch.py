@@ -52,6 +52,7 @@ class Route:
     location: str | None = None
     hits: int = 0
     conditional: list = field(default_factory=list)  # If-None-Match headers received
+    agents: list = field(default_factory=list)  # User-Agent headers received
 
 
 class Site:
@@ -72,6 +73,7 @@ class Site:
                     return
                 route.hits += 1
                 route.conditional.append(self.headers.get("If-None-Match"))
+                route.agents.append(self.headers.get("User-Agent"))
                 if route.stall:
                     time.sleep(route.stall)
                 if route.fail_first >= route.hits:
@@ -380,3 +382,32 @@ def test_a_legacy_encoded_page_without_a_charset_is_read(tmp_path):
     page.write_bytes(html.encode("cp1252"))
     article = read_article(page)
     assert "déclaré" in article.body and "« indispensable »" in article.body
+
+
+def test_politeness_user_agent_host_delay_and_backoff(site):
+    site.page("/a.html", FRENCH)
+    site.page("/b.html", FRENCH, fail_first=1)
+    slept = []
+    settings = FetchSettings(allow_private=True, host_delay=5.0, backoff=3.0, retries=2)
+    with Fetcher(settings, sleep=slept.append) as fetcher:
+        fetcher.get(site.url + "/a.html")
+        fetcher.get(site.url + "/b.html")  # the same host again: waits; a 500 first: backs off
+    assert site.routes["/a.html"].agents[0].startswith("briefgen/")
+    assert len(slept) == 3 and 4.0 < slept[0] <= 5.0 and slept[1] == 3.0 and 4.0 < slept[2] <= 5.0
+
+
+def test_redirects_are_limited(site):
+    site.routes["/loop.html"] = Route(location="/loop.html")
+    with Fetcher(FetchSettings(allow_private=True, host_delay=0, max_redirects=3)) as fetcher, \
+            pytest.raises(FetchError, match=r"more than fetch.max_redirects \(3\)"):
+        fetcher.get(site.url + "/loop.html")
+    assert site.routes["/loop.html"].hits == 4
+
+
+def test_a_feed_address_that_serves_a_page_is_refused(site):
+    page = site.page("/not-a-feed.html", FRENCH)
+    from briefgen.ingest.http import FEED_TYPES
+
+    with Fetcher(FetchSettings(allow_private=True, host_delay=0)) as fetcher, \
+            pytest.raises(FetchError, match="text/html is not what was expected"):
+        fetcher.get(page, FEED_TYPES)
