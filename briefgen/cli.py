@@ -150,9 +150,9 @@ def cmd_site(args, config) -> int:
 
 def _article_arg(text: str) -> Path | str:
     """An article: a file (Path), or an http(s) address (kept a str: a Path would fold its //)."""
-    import re
+    from .ingest.sources import is_url
 
-    return text if re.match(r"https?://", text, re.I) else Path(text)
+    return text if is_url(text) else Path(text)
 
 
 def _date_arg(text: str) -> str:

@@ -38,10 +38,9 @@ def default_jobs() -> int:
         if not value.isdigit() or int(value) < 1:
             raise BriefgenError(f"BRIEFGEN_JOBS must be a whole number of at least 1, not {value!r}")
         return int(value)
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not Linux
-        return max(1, os.cpu_count() or 1)
+    from ..render.side import available_cores
+
+    return available_cores()
 
 
 def run_serial(config: Config, batches: Iterable[list[Task]], pipeline=None) -> Iterator[Finished]:

@@ -130,7 +130,7 @@ def page_article(raw: bytes, path: Path, boilerplate: Iterable[str] = (), url: s
     body = clean_body(page.body, boilerplate)
     if not body.strip():
         raise BriefgenError("article has no text once boilerplate is removed", where)
-    address = page.url or _url_of(url)
+    address = page.url  # the canonical address, else the one it was downloaded from
     return Article(
         id=article_id(path),
         path=path,

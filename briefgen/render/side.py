@@ -20,10 +20,11 @@ _RENDERER = None  # the side process's warm Renderer
 
 
 def available_cores() -> int:
+    """The cores this process may run on (its affinity on Linux), at least 1."""
     try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not Linux
+        return max(1, os.cpu_count() or 1)
 
 
 class SideRenderer:
