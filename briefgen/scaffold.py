@@ -18,7 +18,7 @@ from .errors import BriefgenError
 from .render import builtin_templates_dir
 
 TEMPLATES = (
-    "brief.html.j2", "bluf.html.j2", "brief.css",
+    "brief.html.j2", "bluf.html.j2", "brief.css", "brief-print.css",
     "email/digest.html.j2", "email/digest.txt.j2", "email/digest-pdf.html.j2",
 )
 

@@ -298,6 +298,9 @@ def search_ui_html(root: str, lang: str) -> str:
         '  options.bundlePath = root + "pagefind/";\n'
         "  options.baseUrl = root;\n"
         "  var ui = new PagefindUI(options);\n"
+        # Pagefind UI labels its input by a title only (axe: label-title-only): name it
+        '  var input = document.querySelector("#search input");\n'
+        f"  if (input) input.setAttribute(\"aria-label\", {_js((translations or UI_STRINGS['en'])['search_label'])});\n"
         '  var q = new URLSearchParams(window.location.search).get("q");\n'
         "  if (q) ui.triggerSearch(q);\n"
         "});\n"

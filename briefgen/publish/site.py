@@ -208,8 +208,12 @@ def build_site(pipeline: Pipeline, progress: Callable[[str], None] | None = None
         page("site/week.html.j2", f"weeks/{week['key']}/index.html", week=week)
     from urllib.parse import urlsplit
 
-    # a 404 page is served at any depth: its links start from the site's own path
-    page("site/404.html.j2", "404.html", base=urlsplit(config.site.base_url or "/").path or "/")
+    # a 404 page is served at any depth: its links start from the site's own path, its CSS is inline
+    base = urlsplit(config.site.base_url or "/").path or "/"
+    html = env.get_template("site/404.html.j2").render(
+        root=base if base.endswith("/") else base + "/", path="404.html",
+        inline_css=env.loader.get_source(env, "site/site.css")[0], **common)
+    writer.write("404.html", html)
     if config.site.search:
         from .search import search_ui_html
 

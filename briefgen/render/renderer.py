@@ -80,7 +80,7 @@ class Renderer:
 
         self.config = config
         self.template_dirs = [p for p in (config.templates, builtin_templates_dir()) if p is not None]
-        self._shipped_fonts = None  # (FontConfiguration, CSS), made by the first PDF
+        self._shipped_fonts = None  # (FontConfiguration, [fonts CSS, print CSS]), made by the first PDF
         self.env = Environment(
             loader=ChoiceLoader([FileSystemLoader(str(p)) for p in self.template_dirs]),
             bytecode_cache=template_cache(),
@@ -219,6 +219,7 @@ class Renderer:
 
         from weasyprint import HTML
 
+        from . import pdf_tags
         from .fonts import FONT_DIR, shipped_fonts
 
         allowed = [*self.template_dirs, self.config.output, FONT_DIR]
@@ -230,17 +231,27 @@ class Renderer:
             "pdf_variant": "pdf/ua-1",
             "pdf_identifier": hashlib.sha256(html.encode()).hexdigest()[:32].encode(),
             "uncompressed_pdf": False,
+            "finisher": pdf_tags.finish,  # /Scope on table headers (PDF/UA), which WeasyPrint 70 leaves out
         }
         if "@font-face" in html:
             font_config, fonts = shipped_fonts(fetcher)
-            return document.write_pdf(stylesheets=[fonts], font_config=font_config, **options)
+            return document.write_pdf(stylesheets=[fonts, self.print_css(fetcher)], font_config=font_config, **options)
         # one lock for every Renderer of the process: WeasyPrint is not made for threads, and
         # a FontConfiguration (a Pango font map and its caches) must not be shared by two at once
         with _PDF_LOCK:
             if self._shipped_fonts is None:
-                self._shipped_fonts = shipped_fonts(LocalOnlyFetcher(allowed))
-            font_config, fonts = self._shipped_fonts
-            return document.write_pdf(stylesheets=[fonts], font_config=font_config, **options)
+                fetcher = LocalOnlyFetcher(allowed)
+                font_config, fonts = shipped_fonts(fetcher)
+                self._shipped_fonts = font_config, [fonts, self.print_css(fetcher)]
+            font_config, stylesheets = self._shipped_fonts
+            return document.write_pdf(stylesheets=stylesheets, font_config=font_config, **options)
+
+    def print_css(self, url_fetcher):
+        """The PDF-only stylesheet (``brief-print.css``: page margins, running marking,
+        bookmarks), parsed; a project's templates folder may override it by name."""
+        from weasyprint import CSS
+
+        return CSS(string=self.env.loader.get_source(self.env, "brief-print.css")[0], url_fetcher=url_fetcher)
 
 
 _PDF_LOCK = threading.Lock()
