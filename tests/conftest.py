@@ -229,3 +229,76 @@ def facts_of(extractor, body: str, language: str = "fr", title: str | None = Non
 def speakers_of(facts, words: str) -> list[str]:
     """The speakers of the reactions whose text holds ``words``."""
     return [r.speaker for r in facts.reactions if words in r.text]
+
+
+# --------------------------------------------------------------------------- the static site, in a browser
+
+THIRD = SEEDS / "05-afghanistan-kapisa-transfert.md"
+RESTRICTED = "zz-restricted"
+
+
+@pytest.fixture(scope="session")
+def site(built, tmp_path_factory):
+    """One ``briefgen site`` over three seeds plus one article marked TLP:AMBER."""
+    project = make_project(tmp_path_factory.mktemp("site"), [FR_SEED, EN_SEED, THIRD], share_cache_from=built)
+    text = THIRD.read_text(encoding="utf-8").replace("---\n", "---\nmarking: TLP:AMBER\n", 1)
+    (project.seeds / f"{RESTRICTED}.md").write_text(text, encoding="utf-8")
+    project.build = run_cli("site", "-c", project.config_path)
+    if project.build.code != 0:
+        pytest.fail(f"site build failed:\n{project.build.err}")
+    return project
+
+
+def site_root(project) -> Path:
+    return project.output / "site"
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).is_file():
+        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="session")
+def http_site(site):
+    """The built site served over HTTP on 127.0.0.1 under a sub-path (/sub/path/)."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    mount = site.root / "www"
+    (mount / "sub").mkdir(parents=True, exist_ok=True)
+    link = mount / "sub" / "path"
+    if not link.exists():
+        link.symlink_to(site_root(site), target_is_directory=True)
+
+    class Quiet(SimpleHTTPRequestHandler):
+        """Answers a missing path with the site's 404.html, as a web host does."""
+
+        def log_message(self, *args):
+            pass
+
+        def send_error(self, code, message=None, explain=None):
+            page = site_root(site) / "404.html"
+            if code != 404 or not page.is_file():
+                return super().send_error(code, message, explain)
+            body = page.read_bytes()
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(mount)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/sub/path/"
+    server.shutdown()

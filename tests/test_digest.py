@@ -558,3 +558,40 @@ def test_send_through_a_real_smtp_server_once_per_recipient(seeds, tmp_path):
         assert len(handler.envelopes) == 2
     finally:
         controller.stop()
+
+
+# --------------------------------------------------------------------------- SpamAssassin
+
+
+def spam_score(eml: bytes) -> tuple[float, str]:
+    """SpamAssassin's score of a message, with its local rules only (``-L``: no network tests)."""
+    import shutil
+    import subprocess
+
+    spamassassin = shutil.which("spamassassin")
+    if spamassassin is None:
+        pytest.skip("SpamAssassin is not installed (apt-get install spamassassin)")
+    report = subprocess.run([spamassassin, "-L", "-t"], input=eml, capture_output=True, timeout=120).stdout.decode()
+    score = re.search(r"Content analysis details:\s+\((-?[\d.]+) points", report)
+    assert score, report[-2000:]
+    return float(score.group(1)), report[report.find("Content analysis"):]
+
+
+def test_spamassassin_scores_the_digest_below_one_point(week27, seeds, pdf_configs):
+    score, report = spam_score(week27.eml)
+    assert score < 1.0, report
+    result = run_cli("digest", "-c", pdf_configs[0], "--week", "2012-W27")
+    assert result.code == 0, result.err
+    score, report = spam_score((seeds.output / "digests" / "2012-W27.eml").read_bytes())  # the PDF attached
+    assert score < 1.0, report
+
+
+def test_spamassassin_does_score_hidden_text(week27):
+    """The check above can fail: a hidden preview line in the background's colour, as the digest once had."""
+    message = parse_eml(week27.eml)
+    part = message.get_body(("html",))
+    hidden = '<div style="display:none;font-size:1px;color:#eef1f4;opacity:0">hidden preview text for the inbox</div>'
+    html, n = re.subn(r"<body[^>]*>", lambda m: m.group(0) + hidden, part.get_content(), count=1)
+    assert n == 1
+    part.set_content(html, subtype="html", charset="utf-8")
+    assert spam_score(message.as_bytes(policy=policy.SMTP))[0] >= 1.0

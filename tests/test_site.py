@@ -5,33 +5,22 @@ from __future__ import annotations
 
 import hashlib
 import re
-import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-
-from conftest import EN_ID, EN_SEED, FR_ID, FR_SEED, SEEDS, make_project, run_cli
-
-THIRD = SEEDS / "05-afghanistan-kapisa-transfert.md"
-RESTRICTED = "zz-restricted"
-
-
-@pytest.fixture(scope="session")
-def site(built, tmp_path_factory):
-    """One ``briefgen site`` over three seeds plus one article marked TLP:AMBER."""
-    project = make_project(tmp_path_factory.mktemp("site"), [FR_SEED, EN_SEED, THIRD], share_cache_from=built)
-    text = THIRD.read_text(encoding="utf-8").replace("---\n", "---\nmarking: TLP:AMBER\n", 1)
-    (project.seeds / f"{RESTRICTED}.md").write_text(text, encoding="utf-8")
-    project.build = run_cli("site", "-c", project.config_path)
-    if project.build.code != 0:
-        pytest.fail(f"site build failed:\n{project.build.err}")
-    return project
-
-
-def root(project) -> Path:
-    return project.output / "site"
+from conftest import (
+    EN_ID,
+    EN_SEED,
+    FR_ID,
+    FR_SEED,
+    RESTRICTED,
+    THIRD,
+    make_project,
+    run_cli,
+)
+from conftest import site_root as root
 
 
 def tree(folder: Path) -> dict[str, str]:
@@ -178,44 +167,6 @@ def test_two_builds_are_byte_identical_and_a_removed_article_takes_its_pages(sit
 
 
 # --------------------------------------------------------------------------- in a real browser
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).is_file():
-        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
-def http_site(site):
-    """The built site served over HTTP on 127.0.0.1 under a sub-path (/sub/path/)."""
-    import functools
-    import threading
-    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-
-    mount = site.root / "www"
-    (mount / "sub").mkdir(parents=True, exist_ok=True)
-    link = mount / "sub" / "path"
-    if not link.exists():
-        link.symlink_to(root(site), target_is_directory=True)
-
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(mount)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/sub/path/"
-    server.shutdown()
-
 
 def _page(browser):
     page = browser.new_page()
