@@ -288,8 +288,9 @@ def _p95(seconds: list[float]) -> float:
 
 
 def bare_weasyprint(config):
-    """``write_pdf`` of an HTML string, bare: the shipped fonts in one FontConfiguration, PDF/UA,
-    the same identifier and fetcher as briefgen's, nothing else."""
+    """``write_pdf`` of an HTML string, bare: the shipped fonts in one FontConfiguration, the
+    brief's PDF-only stylesheet (brief-print.css), PDF/UA, the same identifier and fetcher as
+    briefgen's, nothing else (not briefgen's /Scope finisher, which counts against briefgen)."""
     import hashlib
 
     from weasyprint import HTML
@@ -297,12 +298,14 @@ def bare_weasyprint(config):
     from briefgen.render.fonts import shipped_fonts
     from briefgen.render.renderer import LocalOnlyFetcher, Renderer
 
-    fetcher = LocalOnlyFetcher([*Renderer(config).template_dirs, config.output])
+    renderer = Renderer(config)
+    fetcher = LocalOnlyFetcher([*renderer.template_dirs, config.output])
     font_config, fonts = shipped_fonts(fetcher)
+    stylesheets = [fonts, renderer.print_css(fetcher)]
 
     def bare_pdf(html: str) -> bytes:
         return HTML(string=html, base_url=str(config.output) + "/", url_fetcher=fetcher).write_pdf(
-            stylesheets=[fonts], font_config=font_config, pdf_variant="pdf/ua-1",
+            stylesheets=stylesheets, font_config=font_config, pdf_variant="pdf/ua-1",
             pdf_identifier=hashlib.sha256(html.encode()).hexdigest()[:32].encode())
 
     return bare_pdf

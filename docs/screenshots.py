@@ -1,7 +1,8 @@
 """Screenshots of the built site for the README: `python docs/screenshots.py` after `briefgen site`.
 
 Headless Debian chromium driven by Playwright (no browser download); file:// URLs,
-so no server is needed. Writes docs/site-home.png and docs/site-brief.png.
+so no server is needed. Writes docs/site-home.png and docs/site-brief.png (light) and
+docs/site-home-dark.png and docs/site-brief-dark.png (the pages' prefers-color-scheme: dark).
 """
 
 from __future__ import annotations
@@ -24,13 +25,15 @@ def main() -> int:
     brief = sorted((SITE / "briefs").glob("*/index.html"))[0]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1100, "height": 900})
-        page.goto((SITE / "index.html").as_uri())
-        page.screenshot(path=str(ROOT / "docs" / "site-home.png"))
-        page.goto(brief.as_uri())
-        page.screenshot(path=str(ROOT / "docs" / "site-brief.png"))
+        for scheme, suffix in (("light", ""), ("dark", "-dark")):
+            page = browser.new_page(viewport={"width": 1100, "height": 900}, color_scheme=scheme)
+            page.goto((SITE / "index.html").as_uri())
+            page.screenshot(path=str(ROOT / "docs" / f"site-home{suffix}.png"))
+            page.goto(brief.as_uri())
+            page.screenshot(path=str(ROOT / "docs" / f"site-brief{suffix}.png"))
+            page.close()
         browser.close()
-    print("wrote docs/site-home.png and docs/site-brief.png", file=sys.stderr)
+    print("wrote docs/site-{home,brief}.png and docs/site-{home,brief}-dark.png", file=sys.stderr)
     return 0
 
 
