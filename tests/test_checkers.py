@@ -14,7 +14,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import FR_ID, ROOT, SEEDS, run_cli, site_root
 
 NODE_MODULES = ROOT / "node_modules"
@@ -38,7 +37,7 @@ def vnu_errors(*folders: Path) -> list[str]:
         pytest.skip("Java is not installed (apt-get install default-jre-headless)")
     jar = _need(VNU, "the Nu HTML Checker (npm vnu-jar)")
     proc = subprocess.run([java, "-jar", str(jar), "--errors-only", "--format", "json", "--skip-non-html",
-                           *map(str, folders)], capture_output=True, text=True, timeout=300)
+                           *map(str, folders)], capture_output=True, text=True, timeout=300, check=False)
     messages = json.loads(proc.stderr or proc.stdout)["messages"]
     return [f"{m.get('url', '?').rsplit('/', 3)[-2:]}:{m.get('lastLine', '?')}: {m['message']}"
             for m in messages if m.get("type") == "error"]
