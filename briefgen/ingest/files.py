@@ -103,6 +103,8 @@ def read_article(path: str | Path, boilerplate: Iterable[str] = ()) -> Article:
         date = str(date)
         if not re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", date):
             raise BriefgenError(f"date {date!r} is not YYYY-MM-DD or YYYY-MM", path, _meta_line(path, "date"))
+    if "marking" in meta:
+        meta["marking"] = checked_marking(meta["marking"], path, _meta_line(path, "marking"))
     language = meta.get("language") or meta.get("lang")
     return Article(
         id=article_id(path),
@@ -195,6 +197,21 @@ def _split_front_matter(text: str, path: Path) -> tuple[dict, str]:
     if not isinstance(meta, dict):
         raise BriefgenError("front matter must be a YAML mapping", path, 2)
     return meta, text[match.end() :]
+
+
+def checked_marking(value, path: Path, line: int | None) -> str:
+    """A TLP marking as written in front matter ("tlp:amber" is TLP:AMBER), else an error:
+    a marking that is not understood must never leave the brief at a lower one (fail closed)."""
+    from difflib import get_close_matches
+
+    from ..config import TLP_LEVELS
+
+    if isinstance(value, str) and value.strip().upper() in TLP_LEVELS:
+        return value.strip().upper()
+    guess = get_close_matches(str(value).strip().upper().replace("-", ":", 1), TLP_LEVELS, n=1, cutoff=0.5)
+    hint = f" (did you mean {guess[0]}?)" if guess else ""
+    raise BriefgenError(f"marking {value!r} is not a TLP marking{hint}: use one of {', '.join(TLP_LEVELS)}; "
+                        "the article is not published until it is", path, line)
 
 
 def _meta_line(path: Path, key: str) -> int | None:
