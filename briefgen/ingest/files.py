@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..errors import BriefgenError
-from ..text import decode, load_yaml
+from ..text import decode, load_yaml, yaml_loader
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 _DATE_HEADER = re.compile(r"\A\s*date\s+(\d{4}-\d{2}(?:-\d{2})?)\b[ \t]*\n?")
@@ -103,6 +103,10 @@ def read_article(path: str | Path, boilerplate: Iterable[str] = ()) -> Article:
         date = str(date)
         if not re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", date):
             raise BriefgenError(f"date {date!r} is not YYYY-MM-DD or YYYY-MM", path, _meta_line(path, "date"))
+        try:  # a real day of the calendar (2012-02-30 is not one)
+            dt.date.fromisoformat(date if len(date) == 10 else date + "-01")
+        except ValueError as exc:
+            raise BriefgenError(f"date {date!r} is not a day of the calendar ({exc})", path, _meta_line(path, "date")) from None
     if "marking" in meta:
         meta["marking"] = checked_marking(meta["marking"], path, _meta_line(path, "marking"))
     language = meta.get("language") or meta.get("lang")
@@ -194,9 +198,17 @@ def _split_front_matter(text: str, path: Path) -> tuple[dict, str]:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark else None  # +1 for 1-based, +1 for the opening ---
         raise BriefgenError(f"invalid YAML front matter: {getattr(exc, 'problem', exc)}", path, line) from None
+    except ValueError:  # a timestamp YAML cannot make (2012-02-30): read it as text, checked later with its line
+        meta = yaml.load(match.group(1), Loader=_timestamps_as_text_loader()) or {}
     if not isinstance(meta, dict):
         raise BriefgenError("front matter must be a YAML mapping", path, 2)
     return meta, text[match.end() :]
+
+
+def _timestamps_as_text_loader():
+    loader = type("TimestampsAsText", (yaml_loader(),), {})
+    loader.add_constructor("tag:yaml.org,2002:timestamp", lambda self, node: self.construct_scalar(node))
+    return loader
 
 
 def checked_marking(value, path: Path, line: int | None) -> str:
