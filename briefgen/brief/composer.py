@@ -137,7 +137,7 @@ def compose(article: Article, facts: Facts, config: Config, comment_html: str | 
         organisation=config.brief.organisation,
         reference=reference(facts),
         dtg=date_time_group(facts.article.date),
-        title=article.title or compose_title(facts, lang, leading or primary, event),
+        title=shown_title(article.title) or compose_title(facts, lang, leading or primary, event),
         date_text=format_date(facts.article.date, lang),
         lead=lead_sentence(article),
         primary=primary,
@@ -153,6 +153,19 @@ def compose(article: Article, facts: Facts, config: Config, comment_html: str | 
         keywords=[a.name for a in primary] + [s.topic for s in facts.stakes],
         sentence_numbers=numbers,
     )
+
+
+TITLE_LIMIT = 300  # characters of a title a brief shows: a headline is far shorter; a 20 KB one took minutes to lay out
+
+
+def shown_title(title: str | None, limit: int = TITLE_LIMIT) -> str | None:
+    """The title as the brief shows it: cut at the last space before ``limit`` characters
+    (anywhere, when a run has no space), with an ellipsis; the facts keep it whole."""
+    if title is None or len(title) <= limit:
+        return title
+    cut = title[:limit]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip() + "…"
 
 
 def marking_of(article: Article, config: Config, override: str | None = None) -> str:
@@ -312,7 +325,7 @@ def stake_views(article: Article, stakes: list[Stake], numbers: dict, limit: int
 def source_view(article: Article, facts: Facts, config: Config, lang: str) -> SourceView:
     grade = reliability_grade(article, config)
     return SourceView(
-        title=article.title,
+        title=shown_title(article.title),
         source=article.source,
         date=format_date(facts.article.date, lang),
         licence=article.licence,

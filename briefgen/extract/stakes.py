@@ -42,9 +42,10 @@ class StakeRules(Reading):
                     firm[topic_id].add(si)
         out = []
         title = fold(self.article.title or "").split()
+        title_at = word_positions(title)
         for topic_id, topic in self.config.topics.items():
             sents = hits[topic_id]
-            in_title = any(_in_title(t, title) for t in terms[topic_id] if " ".join(t) not in self.lex.polysemous_terms)
+            in_title = any(_in_title(t, title, title_at) for t in terms[topic_id] if " ".join(t) not in self.lex.polysemous_terms)
             if firm[topic_id] and len(sents) >= topic.min_sentences or (sents and in_title):
                 label = topic.label.get(self.lang) or next(iter(topic.label.values()), topic_id)
                 out.append(Stake(topic=topic_id, label=label, evidence=[self.evidence(i) for i in sents]))
@@ -83,9 +84,20 @@ def _passive(verb) -> bool:
     return any(c.dep_ in ("auxpass", "aux:pass") for c in verb.children)
 
 
-def _in_title(term: list[str], title: list[str]) -> bool:
+def _in_title(term: list[str], title: list[str], at: dict[str, list[int]] | None = None) -> bool:
     """The title (words, not lemmas: it is not parsed) has the term, each word as the term writes
-    it or with a plural -s or -x ("Nuclear tests" has "nuclear test", "Nouveaux impôts" has "impôt")."""
+    it or with a plural -s or -x ("Nuclear tests" has "nuclear test", "Nouveaux impôts" has "impôt").
+    ``at`` (``word_positions(title)``) makes it one look-up per term, however long the title."""
     n = len(term)
-    return any(all(w in (t, t + "s", t + "x") for w, t in zip(title[k:k + n], term))
-               for k in range(len(title) - n + 1))
+    if at is None:
+        at = word_positions(title)
+    starts = [k for form in (term[0], term[0] + "s", term[0] + "x") for k in at.get(form, ())]
+    return any(all(w in (t, t + "s", t + "x") for w, t in zip(title[k:k + n], term)) and len(title) - k >= n
+               for k in starts)
+
+
+def word_positions(words: list[str]) -> dict[str, list[int]]:
+    at: dict[str, list[int]] = {}
+    for k, w in enumerate(words):
+        at.setdefault(w, []).append(k)
+    return at
