@@ -169,11 +169,9 @@ def shown_title(title: str | None, limit: int = TITLE_LIMIT) -> str | None:
 
 
 def marking_of(article: Article, config: Config, override: str | None = None) -> str:
-    """The analyst's marking, else the article's front matter, else the configuration's."""
-    for value in (override, article.meta.get("marking")):
-        if isinstance(value, str) and value.strip().upper() in TLP_LEVELS:
-            return value.strip().upper()
-    return config.brief.marking
+    """The analyst's marking, else the article's front matter, else the configuration's
+    (each already checked where it is read: ``ingest.files.checked_marking``, the overrides schema)."""
+    return override or article.meta.get("marking") or config.brief.marking
 
 
 def within_marking(marking: str, limit: str, include_restricted: bool = False) -> bool:

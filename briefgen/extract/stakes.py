@@ -92,7 +92,7 @@ def _in_title(term: list[str], title: list[str], at: dict[str, list[int]] | None
     if at is None:
         at = word_positions(title)
     starts = [k for form in (term[0], term[0] + "s", term[0] + "x") for k in at.get(form, ())]
-    return any(all(w in (t, t + "s", t + "x") for w, t in zip(title[k:k + n], term)) and len(title) - k >= n
+    return any(len(title) - k >= n and all(w in (t, t + "s", t + "x") for w, t in zip(title[k:k + n], term))
                for k in starts)
 
 

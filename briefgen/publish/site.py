@@ -162,8 +162,8 @@ def build_site(pipeline: Pipeline, progress: Callable[[str], None] | None = None
     kinds = LABELS[lang]["kinds"]  # actor and place kinds in the site's language ("pays", not "country")
     common = {"site": config.site, "s": t, "lang": lang, "version": _version(), "kinds": kinds}
 
-    def page(template: str, path: str, **context) -> None:
-        root = "../" * path.count("/")
+    def page(template: str, path: str, root: str | None = None, **context) -> None:
+        root = "../" * path.count("/") if root is None else root
         html = env.get_template(template).render(root=root, path=path, **common, **context)
         writer.write(path, html)
 
@@ -210,10 +210,8 @@ def build_site(pipeline: Pipeline, progress: Callable[[str], None] | None = None
 
     # a 404 page is served at any depth: its links start from the site's own path, its CSS is inline
     base = urlsplit(config.site.base_url or "/").path or "/"
-    html = env.get_template("site/404.html.j2").render(
-        root=base if base.endswith("/") else base + "/", path="404.html",
-        inline_css=env.loader.get_source(env, "site/site.css")[0], **common)
-    writer.write("404.html", html)
+    page("site/404.html.j2", "404.html", root=base if base.endswith("/") else base + "/",
+         inline_css=env.loader.get_source(env, "site/site.css")[0])
     if config.site.search:
         from .search import search_ui_html
 
