@@ -68,6 +68,9 @@ class SmtpSettings:
     user: str | None = None
     password_env: str = "BRIEFGEN_SMTP_PASSWORD"
     timeout: float = 30.0
+    # seconds to wait for the server's answer once the whole message is sent (RFC 5321
+    # 4.5.3.2.6: at least 10 minutes); past it, the message may have arrived: never resent
+    data_timeout: float = 600.0
     retries: int = 3  # transient failures (4xx, connection errors) are retried with backoff
     backoff: float = 2.0  # seconds before the first retry, doubled each time
 
@@ -111,6 +114,15 @@ class ApiSettings:
     max_memory_mb: int = 2048  # resident memory a render worker may reach; past it, 503 (killed and replaced)
     concurrency: int = 1  # briefs made at once
     queue: int = 8  # requests waiting beyond those; past it, 429
+
+
+@dataclass
+class Limits:
+    """What one article may cost in ``build``, ``site`` and ``digest``: past a limit, that
+    article is reported and skipped, and the others are made."""
+
+    article_kb: int = 4096  # a larger article file is refused
+    article_seconds: float = 120.0  # reading, extracting and rendering one article; longer: stopped
 
 
 @dataclass
@@ -158,6 +170,7 @@ class Config:
     api: ApiSettings = field(default_factory=ApiSettings)
     sources: list[Source] = field(default_factory=list)
     fetch: FetchSettings = field(default_factory=FetchSettings)
+    limits: Limits = field(default_factory=Limits)
     topics: dict[str, Topic] = field(default_factory=dict)
     gazetteer: list[GazetteerEntry] = field(default_factory=list)
     path: Path | None = field(default=None, metadata={"internal": True})
@@ -285,6 +298,15 @@ def _check_values(config: Config, path: Path, node: yaml.Node | None) -> None:
     for key in ("retries", "backoff", "host_delay"):
         if getattr(config.fetch, key) < 0:
             raise BriefgenError(f"fetch.{key}: must be 0 or more", path, line_of(node, "fetch", key))
+    for key in ("article_kb", "article_seconds"):
+        if getattr(config.limits, key) <= 0:
+            raise BriefgenError(f"limits.{key}: must be positive", path, line_of(node, "limits", key))
+    for key in ("timeout", "data_timeout"):
+        if getattr(config.digest.smtp, key) <= 0:
+            raise BriefgenError(f"digest.smtp.{key}: must be positive", path, line_of(node, "digest", "smtp", key))
+    for key in ("retries", "backoff"):
+        if getattr(config.digest.smtp, key) < 0:
+            raise BriefgenError(f"digest.smtp.{key}: must be 0 or more", path, line_of(node, "digest", "smtp", key))
     for i, source in enumerate(config.sources):
         if not re.fullmatch(r"https?://[^/\s?#]+[^\s]*", source.url):
             raise BriefgenError(f"sources[{i}].url: {source.url!r} is not an http(s) address", path,

@@ -384,17 +384,23 @@ def test_server_lost_halfway_then_a_rerun_serves_only_the_rest(server_tls, state
     assert [r.rcpt_tos for r in handler.received] == [[ALICE], [BOB], [CAROL]]
 
 
-def test_no_reply_after_the_message_is_not_retried(starttls, state_path, client_tls):
-    """The server may have taken it: better a rerun by decision than a duplicate."""
+def test_no_reply_after_the_message_is_unconfirmed_and_never_resent(starttls, state_path, client_tls):
+    """The server may have taken it: better a rerun by decision (--force) than a duplicate."""
     handler, controller = starttls
     handler.data_delay = 1.0
     sleeps = Sleeps()
-    report = send(controller, state_path, client_tls, recipients=[ALICE, BOB], sleep=sleeps, timeout=0.3)
-    assert [(d.recipient, d.status) for d in report.deliveries] == [(ALICE, "failed"), (BOB, "sent")]
-    assert report.failed[0].detail.startswith("no reply after the message was transmitted")
-    assert "not retried" in report.failed[0].detail
+    report = send(controller, state_path, client_tls, recipients=[ALICE, BOB], sleep=sleeps, timeout=0.3,
+                  data_timeout=0.3)
+    assert [(d.recipient, d.status) for d in report.deliveries] == [(ALICE, "unconfirmed"), (BOB, "sent")]
+    assert report.unconfirmed[0].detail.startswith("no reply after the message was transmitted")
+    assert "never sent again" in report.unconfirmed[0].detail and not report.ok
+    assert "unconfirmed for 1" in report.summary()
     assert sleeps == [] and handler.rcpt_seen == [ALICE, BOB]
-    assert list(state_json(state_path)["periods"][PERIOD]) == [BOB]
+    assert state_json(state_path)["periods"][PERIOD][ALICE]["confirmed"] is False
+
+    forced = send(controller, state_path, client_tls, recipients=[ALICE], force=True)
+    assert [d.status for d in forced.deliveries] == ["sent"]
+    assert "confirmed" not in state_json(state_path)["periods"][PERIOD][ALICE]
 
 
 def test_untrusted_certificate_is_not_retried(starttls, state_path):

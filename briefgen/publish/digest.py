@@ -169,5 +169,5 @@ def run_digest(config: Config, *, week: str | None = None, since: str | None = N
     summary = getattr(report, "summary", None)
     if callable(summary):
         say(summary())
-    failed = [x for x in report.deliveries if x.status in ("refused", "failed")]
+    failed = [x for x in report.deliveries if x.status in ("refused", "failed", "unconfirmed")]
     return 1 if failed or not report.ok else status

@@ -27,7 +27,7 @@ from pathlib import Path
 from ..config import SmtpSettings
 from ..errors import BriefgenError
 from .retries import Delivery, SendReport, Status, _deliver_all
-from .sent_state import STATE_VERSION, SentState, default_state_path, recipient_key
+from .sent_state import STATE_VERSION, SentState, default_state_path, recipient_key, sending_lock
 from .smtp_session import _password, _Prepared, _Redactor, _Session
 
 __all__ = ["STATE_VERSION", "Delivery", "SendReport", "SentState", "Status", "default_state_path",
@@ -64,7 +64,15 @@ def send_digest(
     if not period or not isinstance(period, str):
         raise BriefgenError("a digest period (e.g. '2012-W27') is required")
     addresses = _recipients(recipients)
-    state = SentState.load(state_path)
+    with sending_lock(state_path):
+        return _send_unsent(message, addresses, settings, SentState.load(state_path), period, force,
+                            envelope_from, ssl_context, sleep, env, progress)
+
+
+def _send_unsent(message: EmailMessage, addresses: list[str], settings: SmtpSettings, state: SentState,
+                 period: str, force: bool, envelope_from: str | None, ssl_context: ssl.SSLContext | None,
+                 sleep: Callable[[float], None], env: Mapping[str, str],
+                 progress: Callable[[Delivery], None] | None) -> SendReport:
     report = SendReport(period)
 
     def add(delivery: Delivery) -> None:
@@ -75,7 +83,11 @@ def send_digest(
     todo: list[str] = []
     for addr in addresses:
         entry = state.entry(period, addr)
-        if entry is not None and not force:
+        if entry is not None and not force and entry.get("confirmed") is False:
+            add(Delivery(addr, "unconfirmed", f"not sent again: sent on {entry.get('sent_at', '?')} but the "
+                         "server never confirmed it; check the mailbox, then --force if it never arrived",
+                         entry.get("message_id")))
+        elif entry is not None and not force:
             add(Delivery(addr, "skipped", f"already sent on {entry.get('sent_at', '?')}",
                          entry.get("message_id")))
         else:

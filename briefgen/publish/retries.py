@@ -8,9 +8,10 @@ the state first); :class:`SendReport` collects them.
 * Transient failures (4xx replies, connection errors, timeouts) are retried ``retries`` times,
   waiting ``backoff`` seconds, doubled each time; permanent ones (5xx) are reported for that
   recipient (``refused``) and the others go on.
-* If the server answers nothing after the whole message was transmitted (timeout, dropped
-  connection), the server may have accepted it: that recipient is reported ``failed`` and not
-  retried in this run, rather than risk a duplicate.
+* If the server answers nothing after the whole message was transmitted (within
+  ``data_timeout``, or the connection dropped), it may have accepted it: that recipient is
+  ``unconfirmed``, recorded so in the state and never sent to again for the period without
+  ``force`` (a rerun reports it again), rather than risk a duplicate.
 * A server that cannot be reached, or refuses the login or TLS, before anything was sent is a
   :class:`BriefgenError`; after something was sent, the rest are reported ``failed``.
 """
@@ -35,7 +36,7 @@ from .smtp_session import (
     _Uncertain,
 )
 
-Status = Literal["sent", "skipped", "refused", "failed"]
+Status = Literal["sent", "skipped", "refused", "failed", "unconfirmed"]
 
 
 # --------------------------------------------------------------------------- report
@@ -81,9 +82,14 @@ class SendReport:
         return self._with("failed")
 
     @property
+    def unconfirmed(self) -> list[Delivery]:
+        """The whole message went out but the server never answered: it may have arrived."""
+        return self._with("unconfirmed")
+
+    @property
     def ok(self) -> bool:
         """Every recipient has the digest now (sent in this run or before)."""
-        return not self.refused and not self.failed
+        return not self.refused and not self.failed and not self.unconfirmed
 
     def summary(self) -> str:
         """One line for the user, e.g. ``2012-W27: sent to 2, refused for 1``."""
@@ -98,6 +104,9 @@ class SendReport:
             parts.append(f"refused for {len(self.refused)}")
         if self.failed:
             parts.append(f"failed for {len(self.failed)} (a rerun sends to them only)")
+        if self.unconfirmed:
+            parts.append(f"unconfirmed for {len(self.unconfirmed)} (not sent again: check their mailboxes, "
+                         "then --force if it never arrived)")
         return f"{self.period}: " + ", ".join(parts)
 
 
@@ -127,15 +136,15 @@ def _deliver_all(session: _Session, prepared: _Prepared, todo: list[str], state:
                 add(Delivery(rest, "refused", redact(exc.detail)))
             return
         detail = redact(detail)
-        if status == "sent":
+        if status in ("sent", "unconfirmed"):
             try:
-                state.record(period, rcpt, prepared.message_id, prepared.subject)
+                state.record(period, rcpt, prepared.message_id, prepared.subject, confirmed=status == "sent")
             except OSError as exc:
                 raise BriefgenError(
                     f"the digest was sent to {rcpt} but recording it failed ({exc}); stopped so that "
                     "nobody gets it twice — add it to the state by hand before a rerun", state.path) from None
             sent_now += 1
-            add(Delivery(rcpt, "sent", detail, prepared.message_id))
+            add(Delivery(rcpt, status, detail, prepared.message_id))
         else:
             add(Delivery(rcpt, status, detail, None))
 
@@ -154,12 +163,12 @@ def _deliver_one(session: _Session, prepared: _Prepared, rcpt: str, settings: Sm
                 raise _Unreachable(f"cannot reach SMTP server {session.where} ({exc.detail}){tries}") from None
         else:
             try:
-                reply = _transaction(smtp, prepared, rcpt)
+                reply = _transaction(smtp, prepared, rcpt, settings.data_timeout)
                 return "sent", f"accepted: {reply}"
             except _Uncertain as exc:
                 session.drop()
-                return "failed", (f"{exc}; the server may have accepted it, so it is not retried now "
-                                  "(a rerun sends it again)")
+                return "unconfirmed", (f"{exc}; the server may have accepted it, so it is never sent again "
+                                       "for this period without --force")
             except _Permanent as exc:
                 if exc.sender_level:
                     raise

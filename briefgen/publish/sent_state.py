@@ -5,7 +5,8 @@ In: the path of the state file (:func:`default_state_path` inside the output fol
 accepted message; :func:`recipient_key`, the key a recipient is recorded under.
 
 * The state file (JSON, written atomically after each accepted message) records per period and
-  recipient the Message-ID and the time. Sending again sends nothing to those already served;
+  recipient the Message-ID and the time, and ``"confirmed": false`` when the server never
+  answered the message (it may have arrived: it is not sent again either). Sending again sends nothing to those already served;
   ``force=True`` (in :func:`~briefgen.publish.mailer.send_digest`) sends to all again.
 * A state file that cannot be read, is not JSON or has no valid ``periods`` mapping is a
   :class:`BriefgenError` naming it, never silently reset.
@@ -13,7 +14,11 @@ accepted message; :func:`recipient_key`, the key a recipient is recorded under.
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from email.utils import parseaddr
 from pathlib import Path
@@ -73,9 +78,12 @@ class SentState:
         return self.entry(period, recipient) is not None
 
     def record(self, period: str, recipient: str, message_id: str | None, subject: str | None = None,
-               when: datetime | None = None) -> None:
+               when: datetime | None = None, *, confirmed: bool = True) -> None:
+        """``confirmed=False``: the whole message went out, the server never answered."""
         when = when or datetime.now(UTC)
         entry: dict[str, Any] = {"message_id": message_id, "sent_at": when.isoformat(timespec="seconds")}
+        if not confirmed:
+            entry["confirmed"] = False
         if subject is not None:
             entry["subject"] = subject
         self.periods.setdefault(period, {})[recipient_key(recipient)] = entry
@@ -84,6 +92,38 @@ class SentState:
     def save(self) -> None:
         data = {"version": STATE_VERSION, "periods": self.periods}
         atomic_write(self.path, json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+
+
+@contextmanager
+def sending_lock(state_path: str | Path) -> Iterator[None]:
+    """Held while a run sends: a second run at the same time (an overlapping cron job) stops
+    with an error instead of reading the same state and sending everything again. The lock
+    file is removed when the run ends."""
+    lock = Path(state_path).with_name(Path(state_path).name + ".lock")
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    while True:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise BriefgenError("another digest run is sending right now (it holds this lock); nothing was "
+                                "sent — wait for it to finish, then run again", lock) from None
+        if _same_file(fd, lock):
+            break
+        os.close(fd)  # the run before removed it between our open and our lock: take the new one
+    try:
+        yield
+    finally:
+        lock.unlink(missing_ok=True)
+        os.close(fd)
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        return os.fstat(fd).st_ino == os.stat(path).st_ino
+    except FileNotFoundError:
+        return False
 
 
 def recipient_key(address: str) -> str:

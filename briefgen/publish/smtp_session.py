@@ -244,9 +244,10 @@ def _close(smtp: smtplib.SMTP | None) -> None:
             pass
 
 
-def _transaction(smtp: smtplib.SMTP, prepared: _Prepared, rcpt: str) -> str:
+def _transaction(smtp: smtplib.SMTP, prepared: _Prepared, rcpt: str, data_timeout: float) -> str:
     """MAIL FROM / RCPT TO / DATA for one recipient; returns the server's final reply.
 
+    The final reply is awaited ``data_timeout`` seconds (servers may scan the message first).
     Raises _Permanent (5xx), _Transient (4xx, connection lost before the end of the message)
     or _Uncertain (no reply after the whole message was sent).
     """
@@ -282,7 +283,11 @@ def _transaction(smtp: smtplib.SMTP, prepared: _Prepared, rcpt: str) -> str:
     except OSError as exc:  # includes SMTPServerDisconnected and timeouts
         raise _Transient(f"connection lost: {_describe(exc)}", connection=True) from None
     try:
+        if smtp.sock is not None:
+            smtp.sock.settimeout(data_timeout)
         code, resp = smtp.getreply()
+        if smtp.sock is not None:
+            smtp.sock.settimeout(smtp.timeout)
     except OSError as exc:
         raise _Uncertain(f"no reply after the message was transmitted ({_describe(exc)})") from None
     if code != 250:
