@@ -270,7 +270,7 @@ def cmd_check(args, config) -> int:
     articles = {}
     for path in paths:
         try:
-            article = read_article(path, config.boilerplate)
+            article = read_article(path, config.boilerplate, config.limits.article_kb)
         except BriefgenError as exc:
             _error(str(exc))
             problems += 1

@@ -62,7 +62,7 @@ class Pipeline:
 
         if is_url(path):
             return download_article(str(path), self.config)
-        return read_article(path, self.config.boilerplate)
+        return read_article(path, self.config.boilerplate, self.config.limits.article_kb)
 
     @property
     def extractor(self):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -27,6 +28,8 @@ from ..errors import BriefgenError
 from .work import Outcome, Task, run_batch
 
 EXECUTORS = ("processes", "dask")
+TICK = 1.0  # seconds between two looks at the running batches
+GRACE = 30.0  # seconds past a batch's time limit before its worker is killed from outside
 RECYCLE = 13  # batches per worker before a fresh pool replaces the workers (their memory creeps up)
 Finished = tuple[list[Task], list[Outcome]]
 
@@ -52,6 +55,7 @@ def run_processes(config: Config, batches: Iterable[list[Task]], jobs: int, work
     """Batches on a pool of ``jobs`` processes, at most ``2 * jobs`` in flight (``work``: the
     function a worker runs on a batch)."""
     pending = iter(batches)
+    watch = _Watch()
     retry: list[list[Task]] = []  # batches lost with a dead worker, tried again one article each
     suspects: set[str] = set()  # articles already in a batch whose worker died
     exhausted = False
@@ -72,26 +76,62 @@ def run_processes(config: Config, batches: Iterable[list[Task]], jobs: int, work
                     budget -= 1
                 if not running:
                     break
-                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                done, _ = wait(running, timeout=TICK, return_when=FIRST_COMPLETED)
+                if not broken and watch.overdue(running, config.limits.article_seconds):
+                    _kill_workers(pool)  # stuck where the worker's own limit cannot reach
                 for future in done:
                     batch = running.pop(future)
+                    watch.forget(future)
                     try:
                         yield batch, future.result()
                     except BrokenProcessPool:
                         broken = True
-                        yield from _after_crash(batch, suspects, retry)
+                        yield from _after_crash(batch, suspects, retry, watch.killed)
                 if broken and not running:
                     break  # a fresh pool for what is left
         if exhausted and not retry:
             return
 
 
-def _after_crash(batch: list[Task], suspects: set[str], retry: list[list[Task]]) -> Iterator[Finished]:
+class _Watch:
+    """When each running batch started, and which were killed for running past their time
+    (``limits.article_seconds`` an article, plus ``GRACE``: the worker's own limit comes first)."""
+
+    def __init__(self):
+        self.started: dict = {}
+        self.killed: set[str] = set()
+
+    def overdue(self, running: dict, limit: float) -> bool:
+        now = time.monotonic()
+        late = False
+        for future, batch in running.items():
+            if future.running():
+                begun = self.started.setdefault(future, now)
+                if now - begun > limit * len(batch) + GRACE:
+                    self.killed.update(task.path for task in batch)
+                    late = True
+        return late
+
+    def forget(self, future) -> None:
+        self.started.pop(future, None)
+
+
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    for process in list(getattr(pool, "_processes", {}).values()):  # no public way before 3.14
+        process.kill()
+
+
+def _after_crash(batch: list[Task], suspects: set[str], retry: list[list[Task]],
+                 killed: set[str]) -> Iterator[Finished]:
     """A worker died during ``batch``: an article already suspected is the cause (failed);
     the others are tried again alone."""
     for task in batch:
         if task.path in suspects:
-            message = f"{task.path}: the worker process died while making this brief (killed or crashed)"
+            if task.path in killed:
+                message = (f"{task.path}: took longer than limits.article_seconds and did not stop; "
+                           "its worker was killed")
+            else:
+                message = f"{task.path}: the worker process died while making this brief (killed or crashed)"
             yield [task], [Outcome(task.path, error=message)]
         else:
             suspects.add(task.path)

@@ -15,6 +15,7 @@ from pathlib import Path
 from ..config import Config
 from ..errors import BriefgenError
 from ..pipeline import Pipeline
+from .deadline import Overtime, time_limit
 
 
 @dataclass(frozen=True)
@@ -72,10 +73,11 @@ def run_batch(config: Config, tasks: list[Task], pipeline: Pipeline | None = Non
                 outcome.id = articles[task.path].id
             except BriefgenError as exc:
                 outcome.error = str(exc)
-        fresh = pipeline.extract_missing([articles[t.path] for t in tasks if t.path in articles])
+        limit = config.limits.article_seconds
+        fresh = _extract(pipeline, [articles[t.path] for t in tasks if t.path in articles], limit, outcomes)
         for task, outcome in zip(tasks, outcomes):
             if outcome.ok:
-                _make(pipeline, task, articles[task.path], outcome, fresh)
+                _make(pipeline, task, articles[task.path], outcome, fresh, limit)
         articles.clear()
         give_back_memory()
         return outcomes
@@ -95,20 +97,53 @@ def give_back_memory() -> None:
         pass
 
 
-def _make(pipeline: Pipeline, task: Task, article, outcome: Outcome, fresh: set[str]) -> None:
+def _extract(pipeline: Pipeline, articles: list, limit: float, outcomes: list[Outcome]) -> set[str]:
+    """The batch's missing facts in one ``nlp.pipe`` pass, given ``limit`` seconds an article;
+    past that, or on any failure, one article at a time, so that the culprit is found and
+    reported and the others are extracted."""
+    try:
+        pipeline.extractor.warm([a for a in articles if not pipeline.facts_cache_path(a).is_file()])
+        with time_limit(limit * len(articles), "extracting this batch"):
+            return pipeline.extract_missing(articles)
+    except (Overtime, Exception):  # noqa: BLE001 - found again below, article by article
+        pass
+    by_path = {o.path: o for o in outcomes}
+    fresh: set[str] = set()
+    for article in articles:
+        outcome = by_path[str(article.path)]
+        try:
+            with time_limit(limit, "extracting this article"):
+                fresh |= pipeline.extract_missing([article])
+        except Overtime as exc:
+            outcome.error = f"{article.path}: {exc.message}"
+        except BriefgenError as exc:
+            outcome.error = str(exc)
+        except Exception as exc:  # noqa: BLE001 - a bug must not cost the other briefs
+            outcome.error = _internal(article.path, exc)
+    return fresh
+
+
+def _internal(path, exc: Exception) -> str:
+    return f"{path}: internal error ({type(exc).__name__}: {exc}); please report it"
+
+
+def _make(pipeline: Pipeline, task: Task, article, outcome: Outcome, fresh: set[str], limit: float) -> None:
     started = time.perf_counter()
     pipeline.last_pdf = None
     try:
-        facts = pipeline.facts(article)
-        if task.formats:
-            written = pipeline.write_brief(article, facts, Path(task.folder), list(task.formats))
-            outcome.written = [str(p) for p in written]
-        elif task.pdf:
-            pipeline.pdf(pipeline.html(article, facts))
+        with time_limit(limit, "making this brief"):
+            facts = pipeline.facts(article)
+            if task.formats:
+                written = pipeline.write_brief(article, facts, Path(task.folder), list(task.formats))
+                outcome.written = [str(p) for p in written]
+            elif task.pdf:
+                pipeline.pdf(pipeline.html(article, facts))
+    except Overtime as exc:
+        outcome.error = f"{article.path}: {exc.message}"
     except BriefgenError as exc:
         outcome.error = str(exc)
-    except Exception as exc:  # a bug must not cost the other briefs
-        outcome.error = f"{article.path}: internal error ({type(exc).__name__}: {exc}); please report it"
+    except Exception as exc:  # noqa: BLE001 - a bug must not cost the other briefs
+        outcome.error = _internal(article.path, exc)
     else:
         outcome.counts = (len(facts.actors), len(facts.locations), len(facts.stakes), len(facts.reactions))
         outcome.extracted = article.path in fresh

@@ -19,6 +19,7 @@ from .speech import SpeechRules
 from .stakes import StakeRules
 
 
+MAX_TEXT = 1_000_000  # characters: spaCy's nlp.max_length, which the pipelines keep
 PIPE_BATCH = 4  # texts nlp.pipe parses at once: eight took 100 MB more at the peak, for no more speed
 
 
@@ -36,6 +37,12 @@ class Extractor:
         return self._lexicons[lang]
 
     def language_of(self, article: Article) -> str:
+        """The article's language (its own, else the configuration's, else detected); an
+        article too long for the models is refused here, before any model is loaded."""
+        if len(article.body) > MAX_TEXT:
+            raise BriefgenError(f"the article's text is {len(article.body):,} characters, more than the {MAX_TEXT:,} "
+                                "the language models parse at once (spaCy's limit: parsing takes about 1 GB of "
+                                "memory per 100,000 characters); split it into several articles", article.path)
         models = self.config.models
         if article.language:
             lang = article.language.lower()[:2]
@@ -75,6 +82,15 @@ class Extractor:
                 except Exception as exc:  # noqa: BLE001 - returned in the article's place
                     results[i] = exc
         return results
+
+    def warm(self, articles: list[Article]) -> None:
+        """Load the models these articles need now (a failure is left for extraction to
+        report, article by article), so that a time limit on extraction does not count them."""
+        for article in articles:
+            try:
+                self._model(self.language_of(article), article)
+            except Exception:  # noqa: BLE001, S112 - reported when the article is extracted
+                continue
 
     def _facts(self, article: Article, doc, lang: str) -> Facts:
         return _Run(article, doc, lang, self.lexicon(lang), self.geocoder, self.config).facts()

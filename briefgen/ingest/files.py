@@ -15,6 +15,8 @@ Evidence offsets in the facts index :attr:`Article.body`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +27,8 @@ from ..text import decode, load_yaml, yaml_loader
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 _DATE_HEADER = re.compile(r"\A\s*date\s+(\d{4}-\d{2}(?:-\d{2})?)\b[ \t]*\n?")
+# a first line that means to be a date header and is not one: "Date: 3 mars", "date 2024/03/01"
+_LIKE_DATE_HEADER = re.compile(r"\A\s*date\s*(?::\s*|\s+)([^\n]{0,40})(?:\n|\Z)", re.IGNORECASE)
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*\n", re.S)
 _ID_CHARS = re.compile(r"[^A-Za-z0-9_.-]+")
 _KNOWN_META = {"title", "date", "source", "language", "lang", "licence", "license", "url"}  # others stay in meta
@@ -50,9 +54,48 @@ class Article:
         return [p for p in self.body.split("\n\n") if p.strip()]
 
 
+ID_MAX = 80  # characters of an id (file names in out/ add a hash and a suffix to it)
+
+
 def article_id(path: Path) -> str:
-    """The article id: the file name without its suffix, made URL- and file-safe."""
-    return _ID_CHARS.sub("-", path.stem).strip("-") or "article"
+    """The article id: the file name without its suffix, made URL- and file-safe; a longer
+    name than ``ID_MAX`` is cut and keeps a short hash of the whole name."""
+    safe = _ID_CHARS.sub("-", path.stem).strip("-") or "article"
+    if len(safe) <= ID_MAX:
+        return safe
+    digest = hashlib.sha1(path.stem.encode("utf-8", "surrogateescape")).hexdigest()[:8]
+    return f"{safe[:ID_MAX - 9].rstrip('-.')}-{digest}"
+
+
+def _check_unique_id(path: Path) -> None:
+    """Two article files of a folder with the same id (``a.txt`` and ``a.md``, ``a b.txt``
+    and ``a-b.txt``) would overwrite each other's brief: both are refused."""
+    article = article_id(path)
+    others = [name for name in _ids_of(path.parent.resolve(), _mtime(path.parent)).get(article, ())
+              if name != path.name]
+    if others:
+        raise BriefgenError(f"{others[0]} has the same id {article!r} (an article's id is its file name without "
+                            "the suffix, other characters than letters, digits, '.', '_' and '-' made '-'), so "
+                            "neither is built; rename one", path)
+
+
+def _mtime(folder: Path) -> int:
+    try:
+        return folder.stat().st_mtime_ns
+    except OSError:
+        return 0
+
+
+@functools.lru_cache(maxsize=8)
+def _ids_of(folder: Path, mtime_ns: int) -> dict[str, tuple[str, ...]]:
+    """The ids of a folder's article files (recomputed when the folder changes)."""
+    ids: dict[str, tuple[str, ...]] = {}
+    try:
+        for path in find_articles(folder):
+            ids[article_id(path)] = (*ids.get(article_id(path), ()), path.name)
+    except OSError:
+        return {}
+    return ids
 
 
 def find_articles(folder: Path) -> list[Path]:
@@ -64,10 +107,14 @@ def find_articles(folder: Path) -> list[Path]:
     )
 
 
-def read_article(path: str | Path, boilerplate: Iterable[str] = ()) -> Article:
-    """Read one article; raise :class:`BriefgenError` naming the file on bad input."""
+def read_article(path: str | Path, boilerplate: Iterable[str] = (), max_kb: int | None = None) -> Article:
+    """Read one article; raise :class:`BriefgenError` naming the file on bad input (and on a
+    file larger than ``max_kb``, which is not read)."""
     path = Path(path)
     try:
+        if max_kb is not None and path.stat().st_size > max_kb * 1024:
+            raise BriefgenError(f"article file is {path.stat().st_size / 1024:,.0f} KB, more than limits.article_kb "
+                                f"({max_kb:,} KB); split it, or raise the limit in the configuration", path)
         raw = path.read_bytes()
     except FileNotFoundError:
         raise BriefgenError("no such article file", path) from None
@@ -75,6 +122,7 @@ def read_article(path: str | Path, boilerplate: Iterable[str] = ()) -> Article:
         raise BriefgenError("is a folder, not an article file", path) from None
     except PermissionError:
         raise BriefgenError("cannot read article file (permission denied)", path) from None
+    _check_unique_id(path)
     if path.suffix.lower() in (".html", ".htm"):
         return page_article(raw, path, boilerplate)
     text = decode(raw, path)
@@ -85,6 +133,7 @@ def read_article(path: str | Path, boilerplate: Iterable[str] = ()) -> Article:
     meta: dict = {}
     if path.suffix.lower() in (".md", ".markdown"):
         meta, text = _split_front_matter(text, path)
+        _check_types(meta, path)
         body = markdown_to_text(text)
     else:
         body = text
@@ -92,6 +141,10 @@ def read_article(path: str | Path, boilerplate: Iterable[str] = ()) -> Article:
         if match:
             meta["date"] = match.group(1)
             body = body[match.end() :]
+        elif (bad := _LIKE_DATE_HEADER.match(body)) and (":" in bad.group(0) or re.search(r"\d", bad.group(1))):
+            line = body[: bad.start(1)].count("\n") + 1
+            raise BriefgenError(f"date header {bad.group(1).strip()!r} is not YYYY-MM-DD or YYYY-MM (as in "
+                                "'date 2024-03-01')", path, line)
     body = clean_body(body, boilerplate)
     if not body.strip():
         raise BriefgenError("article has no text once headers and boilerplate are removed", path)
@@ -224,6 +277,36 @@ def checked_marking(value, path: Path, line: int | None) -> str:
     hint = f" (did you mean {guess[0]}?)" if guess else ""
     raise BriefgenError(f"marking {value!r} is not a TLP marking{hint}: use one of {', '.join(TLP_LEVELS)}; "
                         "the article is not published until it is", path, line)
+
+
+_TEXT_KEYS = ("title", "source", "language", "lang", "licence", "license", "url")  # marking: checked_marking
+
+
+def _check_types(meta: dict, path: Path) -> None:
+    """Front matter keys briefgen reads must hold text (a title may be a number: ``1984``);
+    every wrong one is reported at once, each with its line."""
+    problems = []
+    for key in _TEXT_KEYS:
+        value = meta.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (str, int, float))):
+            problems.append((_meta_line(path, key), f"{key}: must be text, not {_kind(value)}"))
+    date = meta.get("date")
+    if date is not None and (isinstance(date, bool) or not isinstance(date, (str, int, dt.date))):
+        problems.append((_meta_line(path, "date"), f"date: must be YYYY-MM-DD or YYYY-MM, not {_kind(date)}"))
+    if problems:
+        first = problems[0][0]
+        more = "; ".join(f"line {line}: {text}" if line else text for line, text in problems[1:])
+        raise BriefgenError(problems[0][1] + (f"; also {more}" if more else ""), path, first)
+
+
+def _kind(value) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return f"a {type(value).__name__}"
 
 
 def _meta_line(path: Path, key: str) -> int | None:
