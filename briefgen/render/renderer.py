@@ -76,12 +76,12 @@ class Renderer:
     """A Jinja2 environment (user templates first, built-ins second) and the PDF writer."""
 
     def __init__(self, config: Config):
-        from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+        from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
 
         self.config = config
         self.template_dirs = [p for p in (config.templates, builtin_templates_dir()) if p is not None]
         self._shipped_fonts = None  # (FontConfiguration, [fonts CSS, print CSS]), made by the first PDF
-        self.env = Environment(
+        self.env = template_environment(self.template_dirs)(
             loader=ChoiceLoader([FileSystemLoader(str(p)) for p in self.template_dirs]),
             bytecode_cache=template_cache(),
             autoescape=True,
@@ -275,6 +275,51 @@ class TimelineItem:
     expressions: list[str]  # as the article wrote them
     text: str  # the first sentence that gives this date
     sentences: list[Evidence]  # every sentence that gives it
+
+
+def template_environment(folders: list[Path]):
+    """A Jinja2 ``Environment`` class whose errors are :class:`BriefgenError` naming the
+    template file and line (a template that includes ``/etc/passwd``, a syntax error, an
+    undefined name), instead of an internal error with a Python traceback."""
+    import sys
+
+    from jinja2 import Environment, TemplateNotFound, TemplateSyntaxError
+
+    from ..errors import BriefgenError
+
+    where = ", ".join(str(f) for f in folders)
+
+    class _Environment(Environment):
+        def handle_exception(self, source=None):
+            exc = sys.exc_info()[1]
+            try:
+                super().handle_exception(source)  # rewrites the traceback to template lines
+            except Exception as rewritten:  # noqa: BLE001 - turned into a message below
+                exc = rewritten
+            path, line = _template_frame(exc)
+            if isinstance(exc, TemplateSyntaxError):
+                path, line = exc.filename or path, exc.lineno or line
+                message = f"template syntax error: {exc.message}"
+            elif isinstance(exc, TemplateNotFound):
+                message = (f"template {exc.name!r} not found: a template may include or extend only the "
+                           f"templates of {where}, by a relative name")
+            else:
+                message = f"template error: {type(exc).__name__}: {exc}"
+            raise BriefgenError(message, path, line) from None
+
+    return _Environment
+
+
+def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:
+    """The innermost template file and line of a rewritten Jinja2 traceback."""
+    found: tuple[str | None, int | None] = (None, None)
+    tb = exc.__traceback__
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if name.endswith((".j2", ".html", ".css", ".txt")):
+            found = (name, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
 
 
 def template_cache():
