@@ -158,9 +158,10 @@ class Pipeline:
         """The brief's HTML; the analyst's corrections file gives its comment and marking."""
         return self.renderer.html(article, facts, self.overrides(article))
 
-    def pdf(self, html: str) -> bytes:
+    def pdf(self, html: str, what: object = None) -> bytes:
         """The PDF of a brief's HTML, cached under a hash of the HTML, the version and the
-        templates (an unchanged brief is never rendered twice)."""
+        templates (an unchanged brief is never rendered twice). Letters no font can draw are
+        a warning naming ``what`` (the article)."""
         digest = hashlib.sha256(html.encode())
         digest.update(__version__.encode())
         digest.update(self._templates_fingerprint())
@@ -169,6 +170,11 @@ class Pipeline:
         self.last_pdf = cache.name
         if cache.is_file():
             return cache.read_bytes()
+        from .render.coverage import describe, missing
+
+        lost = missing(html)
+        if lost:
+            self.warn(f"{what or 'a brief'}: {describe(lost)}")
         data = (self.pdf_renderer or self.renderer).pdf(html, self.config.output)
         atomic_write(cache, data)
         return data
@@ -215,5 +221,5 @@ class Pipeline:
             if "html" in formats:
                 written.append(atomic_write(folder / f"{article.id}.html", html))
             if "pdf" in formats:
-                written.append(atomic_write(folder / f"{article.id}.pdf", self.pdf(html)))
+                written.append(atomic_write(folder / f"{article.id}.pdf", self.pdf(html, article.path)))
         return written
