@@ -92,6 +92,9 @@ class DigestSettings:
     include_restricted: bool = False
     attach_pdf: bool = False
     max_attachment_kb: int = 5000
+    # more briefs than this: no PDF is made at all (one PDF lays them all out at once, about
+    # 9 MB of memory a brief: 201 briefs once took 1.9 GB and gave a 9 MB message)
+    max_attachment_briefs: int = 30
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
 
 
@@ -298,6 +301,9 @@ def _check_values(config: Config, path: Path, node: yaml.Node | None) -> None:
     for key in ("retries", "backoff", "host_delay"):
         if getattr(config.fetch, key) < 0:
             raise BriefgenError(f"fetch.{key}: must be 0 or more", path, line_of(node, "fetch", key))
+    for key in ("max_attachment_kb", "max_attachment_briefs"):
+        if getattr(config.digest, key) < 1:
+            raise BriefgenError(f"digest.{key}: must be at least 1", path, line_of(node, "digest", key))
     for key in ("article_kb", "article_seconds"):
         if getattr(config.limits, key) <= 0:
             raise BriefgenError(f"limits.{key}: must be positive", path, line_of(node, "limits", key))
