@@ -237,19 +237,27 @@ def cmd_brief(args, config) -> int:
     _quiet_renderer_logs()
     from .render.side import SideRenderer
 
+    from .bulk.deadline import Overtime, time_limit
+
     pdf = target is None or target.suffix.lower() == ".pdf"
     # a PDF: WeasyPrint and the fonts load in a second process while this one extracts
     with SideRenderer(config) if pdf else contextlib.nullcontext() as side:
         pipeline = Pipeline(config, pdf_renderer=side)
         try:
-            article = pipeline.read(args.article)
-            facts = pipeline.facts(article)
+            with time_limit(config.limits.article_seconds, "making this brief"):
+                article = pipeline.read(args.article)
+                facts = pipeline.facts(article)
+                target = target or (config.output / "briefs" / f"{article.id}.pdf")
+                html = pipeline.html(article, facts)
+                atomic_write(target, pipeline.pdf(html, article.path) if pdf else html)
         except BriefgenError as exc:  # a bad article or overrides file: an article failure (1), not a usage error (2)
             _error(str(exc))
             return EXIT_FAILED
-        target = target or (config.output / "briefs" / f"{article.id}.pdf")
-        html = pipeline.html(article, facts)
-        atomic_write(target, pipeline.pdf(html) if pdf else html)
+        except Overtime as exc:
+            if side is not None:
+                side.kill()
+            _error(f"{args.article}: {exc.message}")
+            return EXIT_FAILED
     print(f"wrote {target}", file=sys.stderr)
     return EXIT_OK
 

@@ -486,8 +486,8 @@ class ActorRules(Reading):
                 if _initials_of(words, long_words):
                     target = entity  # "B. Obama", "J. R. Smith": initials of the full name
                     break
-                if len(words) == len(long_words) and words[-1] == long_words[-1] or SequenceMatcher(None, key, long_key).ratio() >= 0.86:
-                    if SequenceMatcher(None, key, long_key).ratio() >= 0.8:
+                if len(words) == len(long_words) and words[-1] == long_words[-1] or _similar(key, long_key, 0.86):
+                    if _similar(key, long_key, 0.8):
                         target = entity
                         break
             if target is None and len(key.split()) == 1:
@@ -717,15 +717,26 @@ def _surname_owner(word: str, clusters: list[tuple[str, Entity]]) -> Entity | No
         if len(words) < 2:
             continue
         if word in words[1:-1] or (len(word) >= 6 and word[0] == words[-1][0]
-                                   and SequenceMatcher(None, word, words[-1]).ratio() >= 0.85):
+                                   and _similar(word, words[-1], 0.85)):
             owners.append(entity)
     return owners[0] if len(owners) == 1 else None
+
+
+def _similar(a: str, b: str, threshold: float) -> bool:
+    """``SequenceMatcher(None, a, b).ratio() >= threshold``, its cheap upper bounds first (the
+    same answer; many names compared two by two cost little)."""
+    if not a and not b:
+        return threshold <= 1.0
+    if 2.0 * min(len(a), len(b)) / (len(a) + len(b)) < threshold:  # real_quick_ratio, without the matcher
+        return False
+    matcher = SequenceMatcher(None, a, b)
+    return matcher.quick_ratio() >= threshold and matcher.ratio() >= threshold
 
 
 def _same_body(long: str, short: str, short_raw: str) -> bool:
     """Is ``short`` another name of ``long``: its acronym, its head part, or a typo of it?"""
     if len(short) >= len(long):
-        return short == long or SequenceMatcher(None, short, long).ratio() >= 0.9 and len(short) > 8
+        return short == long or _similar(short, long, 0.9) and len(short) > 8
     words = [w for w in long.split() if w not in _FUNCTION_WORDS]
     if re.fullmatch(r"(?:[A-Z]\.){2,6}", short_raw):
         short = short.replace(" ", "")  # "U.N." is "UN"
@@ -737,7 +748,7 @@ def _same_body(long: str, short: str, short_raw: str) -> bool:
             return True  # "PSA" for "PSA Peugeot Citroën": the acronym that opens the full name
     short_words = short.split()
     return len(short_words) >= 2 and long.split()[: len(short_words)] == short_words or (
-        len(short) > 8 and SequenceMatcher(None, short, long).ratio() >= 0.9
+        len(short) > 8 and _similar(short, long, 0.9)
     )
 
 

@@ -34,8 +34,9 @@ class StakeRules(Reading):
         firm: dict[str, set[int]] = {topic_id: set() for topic_id in terms}  # sentences with a one-sense term
         in_names = {i for e in self.entities if e.kind in ("organization", "person") for m in e.mentions
                     for i in range(m.tok_start, m.tok_end)}  # "Indonesian Navy" says nothing of the military
+        index = _by_first_word(terms)
         for si, sent in enumerate(self.sents):
-            for topic_id, term, seen in self.terms_in([t for t in sent if not t.is_punct and t.i not in in_names], terms):
+            for topic_id, term, seen in self.terms_in([t for t in sent if not t.is_punct and t.i not in in_names], index):
                 if si not in hits[topic_id]:
                     hits[topic_id].append(si)
                 if not {" ".join(term), seen} & self.lex.polysemous_terms:
@@ -53,9 +54,9 @@ class StakeRules(Reading):
         return out
 
     @staticmethod
-    def terms_in(toks: list, terms: dict[str, list[list[str]]]) -> list[tuple[str, list[str], str]]:
+    def terms_in(toks: list, index: dict[str, dict[str, list[list[str]]]]) -> list[tuple[str, list[str], str]]:
         """(topic, term, the words as written) of each term found in a run of tokens that no longer
-        term contains."""
+        term contains; ``index``: each topic's terms by their first word (``_by_first_word``)."""
         lemmas = [fold(t.lemma_) for t in toks]
         words = [fold(t.text) for t in toks]
         starts: dict[str, list[int]] = {}  # a word or lemma -> where it stands, in order
@@ -64,8 +65,8 @@ class StakeRules(Reading):
             if word != lemma:
                 starts.setdefault(word, []).append(k)
         found = []
-        for topic_id, topic_terms in terms.items():
-            for term in topic_terms:
+        for topic_id, by_first in index.items():  # each word of the run looked up, not every term
+            for term in (t for first in starts if first in by_first for t in by_first[first]):
                 n = len(term)
                 for k in starts.get(term[0], ()):
                     if k + n > len(toks):
@@ -77,6 +78,16 @@ class StakeRules(Reading):
                         found.append((k, k + n, topic_id, term))
         return [(topic_id, term, " ".join(words[a:b])) for a, b, topic_id, term in found
                 if not any(a2 <= a and b <= b2 and b2 - a2 > b - a for a2, b2, _, _ in found)]
+
+
+def _by_first_word(terms: dict[str, list[list[str]]]) -> dict[str, dict[str, list[list[str]]]]:
+    """Each topic's terms by their first word."""
+    index: dict[str, dict[str, list[list[str]]]] = {}
+    for topic_id, topic_terms in terms.items():
+        by_first = index.setdefault(topic_id, {})
+        for term in topic_terms:
+            by_first.setdefault(term[0], []).append(term)
+    return index
 
 
 def _passive(verb) -> bool:

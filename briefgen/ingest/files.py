@@ -213,7 +213,20 @@ def clean_body(body: str, boilerplate: Iterable[str] = ()) -> str:
         lines.append(line.strip())
     text = "\n".join(lines)
     text = re.sub(r"\n{3,}", "\n\n", text)
+    text = _LONG_RUN.sub(_break_run, text)
     return text.strip() + "\n"
+
+
+# spaCy's tokenizer takes time quadratic in the length of a run without spaces when it is made
+# of prefix or suffix characters ("[[[[…": 16,000 took 33 s): such runs are broken every
+# RUN_MAX characters (no word or address of real text is that long)
+RUN_MAX = 300
+_LONG_RUN = re.compile(r"\S{%d,}" % (RUN_MAX + 1))
+
+
+def _break_run(match: re.Match) -> str:
+    run = match.group(0)
+    return " ".join(run[i:i + RUN_MAX] for i in range(0, len(run), RUN_MAX))
 
 
 def markdown_to_text(text: str) -> str:

@@ -56,6 +56,13 @@ class SideRenderer:
 
         return Renderer(self.config).pdf(html, base_dir)
 
+    def kill(self) -> None:
+        """Stop now, even in the middle of a PDF (a brief past its time limit)."""
+        if self._pool is not None:
+            for process in list(getattr(self._pool, "_processes", {}).values()):  # no public way before 3.14
+                process.kill()
+            self.close()
+
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)

@@ -137,3 +137,25 @@ def test_the_digest_reports_the_bad_files_and_sends_the_rest(corpus, tmp_path):
     assert "bad-yaml.md:3: invalid YAML front matter" in result.err
     written = sorted((project.output / "digests").glob("*.eml"))
     assert written and "Bon article" in written[-1].read_bytes().decode("utf-8", "replace")
+
+
+def test_a_long_run_without_spaces_is_broken_so_the_tokenizer_stays_linear(tmp_path):
+    from briefgen.ingest import read_article
+    from briefgen.ingest.files import RUN_MAX
+
+    path = tmp_path / "brackets.txt"
+    path.write_text("Le maire a parlé. " + "[" * 10_000 + " Fin.\n", encoding="utf-8")
+    body = read_article(path).body
+    assert max(len(word) for word in body.split()) == RUN_MAX
+    assert body.count("[") == 10_000
+
+
+def test_brief_stops_at_the_time_limit(tmp_path):
+    from conftest import write_config
+
+    (tmp_path / "slow.md").write_text("---\ntitle: Lent\n---\n" + "Le maire a parlé. " * 2 + "[ " * 200_000 + "\n",
+                                      encoding="utf-8")
+    config = write_config(tmp_path / "config.yaml", replace={"  article_seconds: 120 ": "  article_seconds: 2 "})
+    result = run_cli("brief", "-c", config, "--no-daemon", tmp_path / "slow.md", "-o", tmp_path / "slow.pdf")
+    assert result.code == 1 and "making this brief took longer than 2 s (limits.article_seconds)" in result.err
+    assert not (tmp_path / "slow.pdf").exists()
