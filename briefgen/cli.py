@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 from pathlib import Path
 
@@ -105,13 +106,40 @@ def main(argv: list[str] | None = None) -> int:
         from .config import load_config
 
         config = load_config(args.config)
+        if args.command in WRITES_OUTPUT:
+            prepare_output(config.output)
         return COMMANDS[args.command](args, config)
     except BriefgenError as exc:
         _error(str(exc))
         return EXIT_USAGE
+    except OSError as exc:  # a disk that filled up, a folder made read-only during the run
+        where = f"{exc.filename}: " if exc.filename else ""
+        _error(f"{where}{exc.strerror or exc}; nothing half-written was left (writes are atomic)")
+        return EXIT_FAILED
     except KeyboardInterrupt:
         _error("interrupted")
         return 130
+
+
+WRITES_OUTPUT = ("build", "site", "digest", "brief", "serve")
+
+
+def prepare_output(output: Path) -> None:
+    """Before a run writes anything: the temporary files of killed runs removed, and the
+    output folder known to be writable (else one clear error, before any model loads)."""
+    import tempfile
+
+    from .atomic import sweep
+
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+        sweep(output)
+        fd, probe = tempfile.mkstemp(dir=output, prefix=f".write-check.{os.getpid()}.", suffix=".tmp")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise BriefgenError(f"cannot write in the output folder ({exc.strerror or exc}); check its "
+                            "permissions and free space, or set output: in the configuration", output) from None
 
 
 def cmd_init(args) -> int:

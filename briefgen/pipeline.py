@@ -137,8 +137,8 @@ class Pipeline:
         cache = self.facts_cache_path(article)
         if use_cache and cache.is_file():
             try:
-                return Facts.from_json(cache.read_text(encoding="utf-8"))
-            except (ValueError, TypeError, KeyError):
+                return Facts.from_cache(cache.read_text(encoding="utf-8"))
+            except (OSError, ValueError, TypeError, KeyError):
                 pass  # a stale or damaged cache entry is rebuilt
         facts = self.extractor.extract(article)
         if use_cache:
@@ -169,7 +169,9 @@ class Pipeline:
         self._pdfs_used.add(cache.name)
         self.last_pdf = cache.name
         if cache.is_file():
-            return cache.read_bytes()
+            data = cache.read_bytes()
+            if data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF"):
+                return data  # else damaged (truncated, overwritten): made again
         from .render.coverage import describe, missing
 
         lost = missing(html)

@@ -26,6 +26,7 @@ PACKAGE = Path(__file__).resolve().parent.parent
 class Stamps:
     def __init__(self, config: Config, mode: str):
         self.folder = config.output / "cache" / "build"
+        self.mode = mode  # build and site each keep their own stamps
         digest = hashlib.sha256(f"{__version__}\0{mode}\0{config!r}".encode())
         for root in [PACKAGE, *([config.templates] if config.templates else [])]:
             for path in sorted(Path(root).rglob("*")):
@@ -42,19 +43,21 @@ class Stamps:
         return digest.hexdigest()
 
     def _file(self, task: Task) -> Path:
-        return self.folder / (hashlib.sha256(str(Path(task.path).resolve()).encode()).hexdigest()[:24] + ".json")
+        name = f"{self.mode}\0{Path(task.path).resolve()}"
+        return self.folder / (hashlib.sha256(name.encode()).hexdigest()[:24] + ".json")
 
     def unchanged(self, task: Task, key: str) -> Outcome | None:
         """The outcome of the last run when nothing it depends on (``key``) has changed, else None."""
         try:
             record = json.loads(self._file(task).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            if record.get("key") != key or not all(_same(Path(p), sig) for p, sig in record["outputs"].items()):
+                return None
+            counts = record.get("counts")
+            return Outcome(task.path, id=record.get("id"), written=list(record.get("written", [])),
+                           counts=tuple(counts) if counts else None, unchanged=True,
+                           pdfs=list(record.get("pdfs", [])))
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):  # none, or damaged: made again
             return None
-        if record.get("key") != key or not all(_same(Path(p), sig) for p, sig in record["outputs"].items()):
-            return None
-        counts = record.get("counts")
-        return Outcome(task.path, id=record.get("id"), written=list(record.get("written", [])),
-                       counts=tuple(counts) if counts else None, unchanged=True, pdfs=list(record.get("pdfs", [])))
 
     def record(self, task: Task, outcome: Outcome, key: str) -> None:
         """Write the stamp of a finished article (none for a failure: it is tried again)."""

@@ -118,9 +118,16 @@ def _extract(pipeline: Pipeline, articles: list, limit: float, outcomes: list[Ou
             outcome.error = f"{article.path}: {exc.message}"
         except BriefgenError as exc:
             outcome.error = str(exc)
+        except OSError as exc:  # a full disk, a read-only cache
+            outcome.error = _cannot_write(article.path, exc)
         except Exception as exc:  # noqa: BLE001 - a bug must not cost the other briefs
             outcome.error = _internal(article.path, exc)
     return fresh
+
+
+def _cannot_write(path, exc: OSError) -> str:
+    where = f" {exc.filename}" if exc.filename else ""
+    return f"{path}: cannot write{where} ({exc.strerror or exc})"
 
 
 def _internal(path, exc: Exception) -> str:
@@ -142,6 +149,8 @@ def _make(pipeline: Pipeline, task: Task, article, outcome: Outcome, fresh: set[
         outcome.error = f"{article.path}: {exc.message}"
     except BriefgenError as exc:
         outcome.error = str(exc)
+    except OSError as exc:  # a full disk, a read-only output folder
+        outcome.error = _cannot_write(article.path, exc)
     except Exception as exc:  # noqa: BLE001 - a bug must not cost the other briefs
         outcome.error = _internal(article.path, exc)
     else:

@@ -101,6 +101,17 @@ class Facts:
     def from_json(cls, text: str) -> "Facts":
         return cls.from_dict(json.loads(text))
 
+    @classmethod
+    def from_cache(cls, text: str) -> "Facts":
+        """Facts read back from the cache, every part present and of its type; ``ValueError``
+        otherwise (a damaged entry, which is then extracted again)."""
+        data = json.loads(text)
+        if not isinstance(data, dict) or set(data) != {f for f in cls.__dataclass_fields__}:
+            raise ValueError("not a facts object")
+        facts = cls.from_dict(data)
+        _check_types(facts)
+        return facts
+
     def actor(self, name: str) -> Actor | None:
         return next((a for a in self.actors if a.name == name), None)
 
@@ -109,3 +120,42 @@ class Facts:
         events = [loc for loc in self.locations if loc.event]
         # the scene at two scales (a town and its country): the town
         return next((loc for loc in events if loc.kind != "country"), events[0] if events else None)
+
+
+def _check_types(obj) -> None:
+    """``ValueError`` when a field of ``obj`` (a dataclass of this module, recursively) does
+    not hold the type its annotation says."""
+    import dataclasses
+    import typing
+
+    for f, hint in typing.get_type_hints(type(obj)).items():
+        if f in {x.name for x in dataclasses.fields(obj)}:
+            _check_value(getattr(obj, f), hint, f"{type(obj).__name__}.{f}")
+
+
+def _check_value(value, hint, where: str) -> None:
+    import dataclasses
+    import types
+    import typing
+
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        options = typing.get_args(hint)
+        if value is None and type(None) in options:
+            return
+        hint = next(o for o in options if o is not type(None))
+        origin = typing.get_origin(hint)
+    if origin is list:
+        if not isinstance(value, list):
+            raise ValueError(f"{where}: not a list")
+        for item in value:
+            _check_value(item, typing.get_args(hint)[0], where)
+    elif dataclasses.is_dataclass(hint):
+        if not isinstance(value, hint):
+            raise ValueError(f"{where}: not a {hint.__name__}")
+        _check_types(value)
+    elif hint is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError(f"{where}: not a number")
+    elif hint in (int, str, bool) and (not isinstance(value, hint) or hint is int and isinstance(value, bool)):
+        raise ValueError(f"{where}: not {hint.__name__}")

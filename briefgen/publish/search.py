@@ -23,12 +23,12 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 import time
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
+from ..atomic import temp_dir
 from ..errors import BriefgenError
 
 BUNDLE_DIR = "pagefind"
@@ -131,7 +131,7 @@ def _replace_dir(new: Path, target: Path) -> None:
     or fragment file from a previous build survives."""
     old = None
     if target.exists() or target.is_symlink():
-        old = target.with_name(f".{target.name}.old-{os.getpid()}")
+        old = target.with_name(f".{target.name}-{os.getpid()}-{os.urandom(4).hex()}")  # swept if killed
         if old.exists():
             shutil.rmtree(old)
         os.replace(target, old)
@@ -182,7 +182,7 @@ def index_site(site_dir: Path, *, language: str | None = None) -> SearchReport:
         return SearchReport(0, 0, time.perf_counter() - started, (), None)
 
     site_abs = site_dir.resolve()
-    work = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=site_abs.parent))
+    work = temp_dir(site_abs.parent, "pagefind")  # swept by the next run if this one is killed
     try:
         out = work / BUNDLE_DIR
         cmd = [
@@ -217,7 +217,11 @@ def index_site(site_dir: Path, *, language: str | None = None) -> SearchReport:
                 + (f": {detail}" if detail else ""),
                 site_dir,
             )
-        entry = json.loads(entry_file.read_text(encoding="utf-8"))
+        try:
+            entry = json.loads(entry_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:  # e.g. written empty on a full disk
+            raise BriefgenError(f"search: Pagefind's index {entry_file.name} cannot be read ({exc}); is the disk "
+                                "full?", site_dir) from None
         langs = entry.get("languages", {})
         pages = sum(int(v.get("page_count", 0)) for v in langs.values())
         words_seen = re.findall(r"Indexed (\d+) words?\b", log)
