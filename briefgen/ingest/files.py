@@ -265,7 +265,12 @@ def _split_front_matter(text: str, path: Path) -> tuple[dict, str]:
         line = mark.line + 2 if mark else None  # +1 for 1-based, +1 for the opening ---
         raise BriefgenError(f"invalid YAML front matter: {getattr(exc, 'problem', exc)}", path, line) from None
     except ValueError:  # a timestamp YAML cannot make (2012-02-30): read it as text, checked later with its line
-        meta = yaml.load(match.group(1), Loader=_timestamps_as_text_loader()) or {}
+        try:
+            meta = yaml.load(match.group(1), Loader=_timestamps_as_text_loader()) or {}
+        except (yaml.YAMLError, ValueError, TypeError, AttributeError) as exc:
+            raise BriefgenError(f"front matter has a value YAML cannot read ({exc})", path, 2) from None
+    except (TypeError, AttributeError) as exc:  # a tag YAML cannot apply: "!!timestamp soon"
+        raise BriefgenError(f"front matter has a value YAML cannot read ({exc})", path, 2) from None
     if not isinstance(meta, dict):
         raise BriefgenError("front matter must be a YAML mapping", path, 2)
     return meta, text[match.end() :]

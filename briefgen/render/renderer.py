@@ -7,6 +7,7 @@ article can never make the renderer fetch anything.
 
 from __future__ import annotations
 
+import bisect
 import re
 import threading
 from dataclasses import dataclass
@@ -88,6 +89,7 @@ class Renderer:
             undefined=StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            finalize=_valid_text,
         )
         self.env.filters["css_string"] = css_string
         self.env.filters["source_label"] = source_label
@@ -174,9 +176,16 @@ class Renderer:
             block = next(((b0, b1) for b0, b1 in blocks if b0 <= s < b1), None)
             if block is not None:
                 fitted[(s, e)] = (s, min(e, block[1]))
-        ordered = sorted(set(fitted.values()))
-        placed = {span: i + 1 for i, span in enumerate(ordered)}
-        numbers = {span: placed[cut] for span, cut in fitted.items()}
+        # spans laid out in the text never overlap: one that starts inside the one before (a
+        # correction's quote across two sentences) takes that one's number
+        laid: list[tuple[int, int]] = []
+        for s, e in sorted(set(fitted.values())):
+            if not laid or s >= laid[-1][1]:
+                laid.append((s, e))
+        starts = [s for s, _ in laid]
+        placed = {span: i + 1 for i, span in enumerate(laid)}
+        numbers = {span: placed[laid[bisect.bisect_right(starts, cut[0]) - 1]] for span, cut in fitted.items()}
+        ordered = laid
         paragraphs = []
         pos = 0
         for block in body.split("\n\n"):
@@ -275,6 +284,21 @@ class TimelineItem:
     expressions: list[str]  # as the article wrote them
     text: str  # the first sentence that gives this date
     sentences: list[Evidence]  # every sentence that gives it
+
+
+def _valid_text(value):
+    """Every value a template prints, without the characters HTML and XML forbid (a raw ESC
+    or U+FFFF from a correction, a feed, a front matter value)."""
+    if not isinstance(value, str):
+        return value
+    from markupsafe import Markup
+
+    from ..text import without_invalid
+
+    cleaned = without_invalid(value)
+    if cleaned is value:
+        return value
+    return Markup(cleaned) if isinstance(value, Markup) else cleaned
 
 
 def template_environment(folders: list[Path]):
