@@ -443,6 +443,10 @@ class _Validator:
         for k, v in node.value:
             name = self.scalar(k)
             sub = f"{key}.{name}" if key else str(name)
+            if name not in fields and "password_env" in fields and re.search(r"pass|secret", str(name), re.I) \
+                    and str(name) != "password_env":
+                self.fail(k, sub, "a password is never read from the configuration (it would sit in a file and "
+                                  "in backups): put it in the environment variable that password_env names")
             if name not in fields:
                 close = difflib.get_close_matches(str(name), list(fields), n=1, cutoff=0.6)
                 hint = f"; did you mean '{close[0]}'?" if close else f"; valid keys: {', '.join(fields)}"
