@@ -261,7 +261,25 @@ T = typing.TypeVar("T")
 
 def from_yaml(tp: type[T], node: yaml.Node | None, path: Path) -> T:
     """Build the dataclass ``tp`` from a composed YAML tree, validated like the configuration."""
-    return tp() if node is None else _Validator(path).build(tp, node, "")
+    if node is None:
+        return tp()
+    validator = _Validator(path)
+    try:
+        built = validator.build(tp, node, "")
+    except BriefgenError as exc:
+        validator.problems.append(exc)
+    if validator.problems:
+        raise all_of(sorted(validator.problems, key=lambda p: p.line or 0))
+    return built
+
+
+def all_of(problems: list[BriefgenError]) -> BriefgenError:
+    """One error that lists every problem, each on its own line with its file and line."""
+    first, rest = problems[0], problems[1:]
+    if not rest:
+        return first
+    more = "".join(f"\nbriefgen: error: {p}" for p in rest)
+    return BriefgenError(first.message + more, first.path, first.line)
 
 
 def _resolve_paths(config: Config, base: Path, path: Path, node: yaml.Node | None) -> None:
@@ -283,67 +301,72 @@ def _resolve_paths(config: Config, base: Path, path: Path, node: yaml.Node | Non
 
 
 def _check_values(config: Config, path: Path, node: yaml.Node | None) -> None:
+    """Values of the right type that are still wrong (a port of 0, a regex that does not
+    compile...): every one reported at once."""
+    problems: list[BriefgenError] = []
     if config.site.per_page < 1:
-        raise BriefgenError("site.per_page: must be at least 1", path, line_of(node, "site", "per_page"))
+        problems.append(BriefgenError("site.per_page: must be at least 1", path, line_of(node, "site", "per_page")))
     if config.site.base_url is not None and not re.match(r"https?://[^/\s]+", config.site.base_url):
-        raise BriefgenError(f"site.base_url: {config.site.base_url!r} is not an http(s) address", path,
-                            line_of(node, "site", "base_url"))
+        problems.append(BriefgenError(f"site.base_url: {config.site.base_url!r} is not an http(s) address", path,
+                            line_of(node, "site", "base_url")))
     if not 0 < config.api.port < 65536:
-        raise BriefgenError("api.port: must be between 1 and 65535", path, line_of(node, "api", "port"))
+        problems.append(BriefgenError("api.port: must be between 1 and 65535", path, line_of(node, "api", "port")))
     for key in ("max_body_kb", "timeout", "concurrency", "max_memory_mb"):
         if getattr(config.api, key) <= 0:
-            raise BriefgenError(f"api.{key}: must be positive", path, line_of(node, "api", key))
+            problems.append(BriefgenError(f"api.{key}: must be positive", path, line_of(node, "api", key)))
     if config.api.queue < 0:
-        raise BriefgenError("api.queue: must be 0 or more", path, line_of(node, "api", "queue"))
+        problems.append(BriefgenError("api.queue: must be 0 or more", path, line_of(node, "api", "queue")))
     for key in ("timeout", "max_kb", "max_redirects"):
         if getattr(config.fetch, key) <= 0:
-            raise BriefgenError(f"fetch.{key}: must be positive", path, line_of(node, "fetch", key))
+            problems.append(BriefgenError(f"fetch.{key}: must be positive", path, line_of(node, "fetch", key)))
     for key in ("retries", "backoff", "host_delay"):
         if getattr(config.fetch, key) < 0:
-            raise BriefgenError(f"fetch.{key}: must be 0 or more", path, line_of(node, "fetch", key))
+            problems.append(BriefgenError(f"fetch.{key}: must be 0 or more", path, line_of(node, "fetch", key)))
     for key in ("max_attachment_kb", "max_attachment_briefs"):
         if getattr(config.digest, key) < 1:
-            raise BriefgenError(f"digest.{key}: must be at least 1", path, line_of(node, "digest", key))
+            problems.append(BriefgenError(f"digest.{key}: must be at least 1", path, line_of(node, "digest", key)))
     for key in ("article_kb", "article_seconds"):
         if getattr(config.limits, key) <= 0:
-            raise BriefgenError(f"limits.{key}: must be positive", path, line_of(node, "limits", key))
+            problems.append(BriefgenError(f"limits.{key}: must be positive", path, line_of(node, "limits", key)))
     for key in ("timeout", "data_timeout"):
         if getattr(config.digest.smtp, key) <= 0:
-            raise BriefgenError(f"digest.smtp.{key}: must be positive", path, line_of(node, "digest", "smtp", key))
+            problems.append(BriefgenError(f"digest.smtp.{key}: must be positive", path, line_of(node, "digest", "smtp", key)))
     for key in ("retries", "backoff"):
         if getattr(config.digest.smtp, key) < 0:
-            raise BriefgenError(f"digest.smtp.{key}: must be 0 or more", path, line_of(node, "digest", "smtp", key))
+            problems.append(BriefgenError(f"digest.smtp.{key}: must be 0 or more", path, line_of(node, "digest", "smtp", key)))
     for i, source in enumerate(config.sources):
         if not re.fullmatch(r"https?://[^/\s?#]+[^\s]*", source.url):
-            raise BriefgenError(f"sources[{i}].url: {source.url!r} is not an http(s) address", path,
-                                line_of(node, "sources", i))
+            problems.append(BriefgenError(f"sources[{i}].url: {source.url!r} is not an http(s) address", path,
+                                line_of(node, "sources", i)))
         if source.language is not None and source.language not in config.models:
-            raise BriefgenError(f"sources[{i}].language: {source.language!r} has no model; use one of "
-                                f"{', '.join(sorted(config.models))}", path, line_of(node, "sources", i))
+            problems.append(BriefgenError(f"sources[{i}].language: {source.language!r} has no model; use one of "
+                                f"{', '.join(sorted(config.models))}", path, line_of(node, "sources", i)))
     for i, pattern in enumerate(config.boilerplate):
         try:
             re.compile(pattern)
         except re.error as exc:
-            raise BriefgenError(
+            problems.append(BriefgenError(
                 f"boilerplate[{i}]: invalid regular expression {pattern!r}: {exc}",
                 path,
                 line_of(node, "boilerplate", i),
-            ) from None
+            ))
     if config.language != "auto" and config.language not in config.models:
-        raise BriefgenError(
+        problems.append(BriefgenError(
             f"language: {config.language!r} has no model; use 'auto' or one of {sorted(config.models)}",
             path,
             line_of(node, "language"),
-        )
+        ))
     for topic_id, topic in config.topics.items():
         if not re.fullmatch(r"[a-z][a-z0-9-]*", topic_id):
-            raise BriefgenError(
+            problems.append(BriefgenError(
                 f"topics.{topic_id}: topic ids are lower-case words joined by hyphens",
                 path,
                 line_of(node, "topics", topic_id),
-            )
+            ))
         if not topic.terms:
-            raise BriefgenError(f"topics.{topic_id}: no terms", path, line_of(node, "topics", topic_id))
+            problems.append(BriefgenError(f"topics.{topic_id}: no terms", path, line_of(node, "topics", topic_id)))
+    if problems:
+        raise all_of(problems)
 
 
 def line_of(node: yaml.Node | None, *keys: str | int) -> int | None:
@@ -376,6 +399,7 @@ class _Validator:
     def __init__(self, path: Path):
         self.path = path
         self.constructor = yaml.SafeLoader("")
+        self.problems: list[BriefgenError] = []  # every problem but the first of a mapping's keys
 
     def fail(self, node: yaml.Node, key: str, message: str) -> typing.NoReturn:
         prefix = f"{key}: " if key else ""
@@ -440,31 +464,42 @@ class _Validator:
         hints = typing.get_type_hints(tp)
         fields = {f.name: f for f in dataclasses.fields(tp) if not f.metadata.get("internal")}
         kwargs: dict[str, Any] = {}
+        failed = set()
         for k, v in node.value:
-            name = self.scalar(k)
-            sub = f"{key}.{name}" if key else str(name)
-            if name not in fields and "password_env" in fields and re.search(r"pass|secret", str(name), re.I) \
-                    and str(name) != "password_env":
-                self.fail(k, sub, "a password is never read from the configuration (it would sit in a file and "
-                                  "in backups): put it in the environment variable that password_env names")
-            if name not in fields:
-                close = difflib.get_close_matches(str(name), list(fields), n=1, cutoff=0.6)
-                hint = f"; did you mean '{close[0]}'?" if close else f"; valid keys: {', '.join(fields)}"
-                self.fail(k, sub, f"unknown key{hint}")
-            if name in kwargs:
-                self.fail(k, sub, "duplicate key")
-            kwargs[name] = self.build(hints[name], v, sub)
+            try:
+                self._field(k, v, key, fields, hints, kwargs)
+            except BriefgenError as exc:  # noted; the other keys are still checked
+                self.problems.append(exc)
+                failed.add(str(k.value) if isinstance(k, yaml.ScalarNode) else "")
         missing = [
             n
             for n, f in fields.items()
             if n not in kwargs and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
         ]
+        if failed:
+            return None  # not built: the problems say why
         if missing:
             self.fail(node, key, f"missing required key(s): {', '.join(missing)}")
         try:
             return tp(**kwargs)
         except (TypeError, ValueError) as exc:
             self.fail(node, key, str(exc))
+
+    def _field(self, k: yaml.Node, v: yaml.Node, key: str, fields: dict, hints: dict, kwargs: dict) -> None:
+        """One ``key: value`` of a mapping built into a dataclass, into ``kwargs``."""
+        name = self.scalar(k)
+        sub = f"{key}.{name}" if key else str(name)
+        if name not in fields and "password_env" in fields and re.search(r"pass|secret", str(name), re.I) \
+                and str(name) != "password_env":
+            self.fail(k, sub, "a password is never read from the configuration (it would sit in a file and "
+                              "in backups): put it in the environment variable that password_env names")
+        if name not in fields:
+            close = difflib.get_close_matches(str(name), list(fields), n=1, cutoff=0.6)
+            hint = f"; did you mean '{close[0]}'?" if close else f"; valid keys: {', '.join(fields)}"
+            self.fail(k, sub, f"unknown key{hint}")
+        if name in kwargs:
+            self.fail(k, sub, "duplicate key")
+        kwargs[name] = self.build(hints[name], v, sub)
 
     def scalar(self, node: yaml.Node) -> Any:
         return self.constructor.construct_object(node, deep=True)
