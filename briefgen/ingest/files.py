@@ -59,12 +59,13 @@ ID_MAX = 80  # characters of an id (file names in out/ add a hash and a suffix t
 
 def article_id(path: Path) -> str:
     """The article id: the file name without its suffix, made URL- and file-safe; a longer
-    name than ``ID_MAX`` is cut and keeps a short hash of the whole name."""
-    safe = _ID_CHARS.sub("-", path.stem).strip("-") or "article"
-    if len(safe) <= ID_MAX:
+    name than ``ID_MAX``, or one with nothing safe in it (``###.txt``), keeps a short hash of
+    the whole name."""
+    safe = _ID_CHARS.sub("-", path.stem).strip("-.")  # never ".", "..", nor hidden
+    if safe and len(safe) <= ID_MAX:
         return safe
     digest = hashlib.sha1(path.stem.encode("utf-8", "surrogateescape")).hexdigest()[:8]
-    return f"{safe[:ID_MAX - 9].rstrip('-.')}-{digest}"
+    return f"{safe[:ID_MAX - 9].rstrip('-.') or 'article'}-{digest}"
 
 
 def _check_unique_id(path: Path) -> None:

@@ -169,7 +169,7 @@ def unsubscribe_link(value: str | None) -> str | None:
 def sender_domain(sender: str) -> str:
     address = parseaddr(sender)[1]
     local, at, domain = address.rpartition("@")
-    if not at or not local or not domain or " " in address:
+    if not at or not local or not domain or " " in address or _breaks_lines(sender):
         raise BriefgenError(f"digest.sender: {sender!r} is not an email address (e.g. briefgen <briefs@example.org>)")
     return domain
 
@@ -179,10 +179,16 @@ def check_addresses(addresses: list[str], what: str) -> list[str]:
     for raw in addresses:
         pairs = getaddresses([raw])
         address = pairs[0][1] if len(pairs) == 1 else ""
-        if not address or "@" not in address or any(c.isspace() for c in address):
-            raise BriefgenError(f"{what}: {raw!r} is not an email address")
+        if not address or "@" not in address or any(c.isspace() for c in address) or _breaks_lines(raw):
+            raise BriefgenError(f"{what}: {raw!r} is not an email address" +
+                                (" (it holds a line break, which would start a new header)" if _breaks_lines(raw) else ""))
         out.append(raw.strip())
     return out
+
+
+def _breaks_lines(text: str) -> bool:
+    """A line break (or another vertical space) inside a header value: a header injection."""
+    return any(c in text.strip() for c in "\r\n\v\f\x85\u2028\u2029")
 
 
 def build_message(digest: Digest, text: str, html: str, to: list[str], now: dt.datetime | None = None,
