@@ -267,6 +267,18 @@ def check_accepted(article: Article) -> None:
 # --------------------------------------------------------------------------- 1. ingest
 
 
+def read_or_refused(path) -> None:
+    """Read ``path``: refused with a BriefgenError (counted by its first words), or accepted and
+    well formed; anything else fails the test."""
+    try:
+        article = read(path)
+    except BriefgenError as exc:
+        event("refused: " + " ".join(re.findall(r"[a-z]+", exc.message.lower())[:4]))
+        return
+    event("accepted")
+    check_accepted(article)
+
+
 @FUZZ
 @given(fm=st.one_of(st.just(""), front_matter()), body=st.one_of(article_texts(600), any_text),
        suffix=st.sampled_from([".md", ".txt"]), data=st.data())
@@ -277,13 +289,7 @@ def test_ingest_raises_only_briefgen_errors(scratch, fm, body, suffix, data):
         text = "date " + data.draw(VALID_DATES | st.text(max_size=12), label="date") + "\n" + text
     raw = data.draw(encodings(text), label="encoding") if data is not None else text.encode()
     path = write_file(scratch, "a" + suffix, raw)
-    try:
-        article = read(path)
-    except BriefgenError as exc:
-        event("refused: " + " ".join(re.findall(r"[a-z]+", exc.message.lower())[:4]))
-        return
-    event("accepted")
-    check_accepted(article)
+    read_or_refused(path)
 
 
 @settings(FUZZ, report_multiple_bugs=False)
@@ -296,13 +302,7 @@ def test_ingest_raises_only_briefgen_errors(scratch, fm, body, suffix, data):
 def test_bad_yaml_tags_raise_only_briefgen_errors(scratch, key, tag, value):
     """A tagged scalar that its tag cannot read is an invalid front matter, like any bad YAML."""
     path = write_file(scratch, "a.md", f"---\n{key}: {tag} {value}\n---\nUn texte.\n".encode())
-    try:
-        article = read(path)
-    except BriefgenError as exc:
-        event("refused: " + " ".join(re.findall(r"[a-z]+", exc.message.lower())[:4]))
-        return
-    event("accepted")
-    check_accepted(article)
+    read_or_refused(path)
 
 
 @st.composite
@@ -327,13 +327,7 @@ def spliced_bytes(draw) -> bytes:
 @example(raw=b"<html><body><p>\x00</p></body></html>", suffix=".html")
 def test_ingest_arbitrary_bytes(scratch, raw, suffix):
     path = write_file(scratch, "a" + suffix, raw)
-    try:
-        article = read(path)
-    except BriefgenError as exc:
-        event("refused: " + " ".join(re.findall(r"[a-z]+", exc.message.lower())[:4]))
-        return
-    event("accepted")
-    check_accepted(article)
+    read_or_refused(path)
 
 
 # --------------------------------------------------------------------------- 2. extraction
