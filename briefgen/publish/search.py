@@ -226,6 +226,10 @@ def index_site(site_dir: Path, *, language: str | None = None) -> SearchReport:
         pages = sum(int(v.get("page_count", 0)) for v in langs.values())
         words_seen = re.findall(r"Indexed (\d+) words?\b", log)
         words = int(words_seen[-1]) if words_seen else 0  # the last one is the total
+        empty = [f.name for f in out.rglob("*") if f.is_file() and f.stat().st_size == 0]
+        if empty:  # Pagefind says nothing of a write that failed (a full disk): never publish it
+            raise BriefgenError(f"search: Pagefind wrote {len(empty)} empty file(s) ({', '.join(sorted(empty)[:3])}); "
+                                "is the disk full? The previous search index was kept", site_dir)
         _stamp(out)
         _replace_dir(out, target)
     finally:

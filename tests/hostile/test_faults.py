@@ -534,23 +534,32 @@ def test_a_read_only_output_folder_is_a_clear_error(tmp_path, command):
 
 
 
-@pytest.mark.parametrize(("command", "size"), [
-    pytest.param("build", "96k", id="build"),
-    pytest.param("site", "512k", id="site-pages"),
-    pytest.param("site", "1m", id="site-search"),
+@pytest.mark.parametrize(("command", "sizes"), [
+    pytest.param("build", ("96k", "256k", "512k", "1m", "2m", "4m"), id="build"),
+    pytest.param("site", ("256k", "512k", "768k", "1m", "1280k", "1536k", "2m"), id="site"),
 ])
-def test_a_full_disk_is_a_clear_error_and_leaves_no_partial_file(tmp_path, command, size):
-    project = make_project(tmp_path, USED_SEEDS)
-    project.output.mkdir()
-    seeds_before = digest_of(project.seeds)
-    with mounted("-t", "tmpfs", "-o", f"size={size}", "tmpfs", target=project.output):
-        result = cli(command, "-c", project.config_path)
-        damaged, temps = damaged_files(project.output), temp_files(project.output)
-    expect(digest_of(project.seeds) == seeds_before, "the seeds changed")
-    expect(result.code != 0, f"the {size} disk did not fill up: make it smaller\n{result.err}")
-    expect(not damaged, "\n".join(damaged))
-    expect(not temps, f"temporary files left on the full disk: {temps}")
-    assert "Traceback" not in result.err, result.err
-    errors = error_lines(result)
-    assert errors and not [e for e in errors if "internal error" in e], result.err
-    assert any(re.search(r"no space left|disk (is )?full", e, re.IGNORECASE) for e in errors), result.err
+def test_a_full_disk_is_a_clear_error_and_leaves_no_partial_file(tmp_path, command, sizes):
+    """Disks of growing sizes, until one holds everything: each that fills up (while pages, PDFs
+    or the search index are written, as the size falls) gives one clear error and leaves no
+    damaged or temporary file; the output's size decides where that happens, not the test."""
+    filled = []
+    for size in sizes:
+        root = tmp_path / size
+        project = make_project(root, USED_SEEDS)
+        project.output.mkdir()
+        seeds_before = digest_of(project.seeds)
+        with mounted("-t", "tmpfs", "-o", f"size={size}", "tmpfs", target=project.output):
+            result = cli(command, "-c", project.config_path)
+            damaged, temps = damaged_files(project.output), temp_files(project.output)
+        expect(digest_of(project.seeds) == seeds_before, "the seeds changed")
+        assert not damaged, f"{size}: " + "\n".join(damaged)
+        assert not temps, f"{size}: temporary files left on the full disk: {temps}"
+        assert "Traceback" not in result.err, f"{size}: {result.err}"
+        if result.code == 0:
+            break
+        filled.append(size)
+        errors = error_lines(result)
+        assert errors and not [e for e in errors if "internal error" in e], f"{size}: {result.err}"
+        assert any(re.search(r"no space left|disk (is )?full", e, re.IGNORECASE) for e in errors), f"{size}: {result.err}"
+    expect(filled, f"even the {sizes[0]} disk held everything: start smaller")
+    expect(result.code == 0, f"even the {sizes[-1]} disk filled up: go larger")
