@@ -93,7 +93,7 @@ class DigestSettings:
     attach_pdf: bool = False
     max_attachment_kb: int = 5000
     # more briefs than this: no PDF is made at all (one PDF lays them all out at once, about
-    # 9 MB of memory a brief: 201 briefs once took 1.9 GB and gave a 9 MB message)
+    # 7 MB of memory a brief, bench/digest_memory.py: 201 briefs once took 1.9 GB, a 9 MB message)
     max_attachment_briefs: int = 30
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
 

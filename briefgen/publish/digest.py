@@ -75,7 +75,7 @@ def make_digest(pipeline, period: Period, to: list[str] | None = None, now: dt.d
     if config.digest.attach_pdf and len(digest.briefs) > config.digest.max_attachment_briefs:
         warn(f"the digest has {len(digest.briefs)} briefs, more than digest.max_attachment_briefs "
              f"({config.digest.max_attachment_briefs}): no PDF made or attached (one PDF of them all would take "
-             "about 9 MB of memory a brief to lay out, and be too large for most mailboxes)")
+             "about 7 MB of memory a brief to lay out, and be too large for most mailboxes)")
     elif config.digest.attach_pdf and digest.briefs:
         pdf = digest_pdf(pipeline, digest)
         pdf_size = len(pdf)
