@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
 
         config = load_config(args.config)
         if args.command in WRITES_OUTPUT:
-            prepare_output(config.output)
+            prepare_output(config.output, sweep_temps=args.command != "brief")  # brief: stay fast
         return COMMANDS[args.command](args, config)
     except BriefgenError as exc:
         _error(str(exc))
@@ -124,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
 WRITES_OUTPUT = ("build", "site", "digest", "brief", "serve")
 
 
-def prepare_output(output: Path) -> None:
+def prepare_output(output: Path, sweep_temps: bool = True) -> None:
     """Before a run writes anything: the temporary files of killed runs removed, and the
     output folder known to be writable (else one clear error, before any model loads)."""
     import tempfile
@@ -133,7 +133,8 @@ def prepare_output(output: Path) -> None:
 
     try:
         output.mkdir(parents=True, exist_ok=True)
-        sweep(output)
+        if sweep_temps:
+            sweep(output)
         fd, probe = tempfile.mkstemp(dir=output, prefix=f".write-check.{os.getpid()}.", suffix=".tmp")
         os.close(fd)
         os.unlink(probe)
