@@ -128,6 +128,9 @@ def shipped_fonts(url_fetcher):
     into it (the files fetched with ``url_fetcher``), for ``write_pdf(stylesheets=[css],
     font_config=config)``: an extra stylesheet's @font-face needs the same configuration on
     both sides. Both may be reused for any number of documents."""
+    from .weasy import load
+
+    load()
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 

@@ -226,6 +226,9 @@ class Renderer:
         """
         import hashlib
 
+        from .weasy import load
+
+        load()
         from weasyprint import HTML
 
         from . import pdf_tags
@@ -258,6 +261,9 @@ class Renderer:
     def print_css(self, url_fetcher):
         """The PDF-only stylesheet (``brief-print.css``: page margins, running marking,
         bookmarks), parsed; a project's templates folder may override it by name."""
+        from .weasy import load
+
+        load()
         from weasyprint import CSS
 
         return CSS(string=self.env.loader.get_source(self.env, "brief-print.css")[0], url_fetcher=url_fetcher)
@@ -412,6 +418,9 @@ def css_string(value) -> str:  # a markupsafe.Markup, so autoescape leaves it al
 
 def local_only_fetcher_class():
     """Build the fetcher class lazily so that importing this module stays cheap."""
+    from .weasy import load
+
+    load()
     from weasyprint.urls import URLFetcher
 
     class _LocalOnlyFetcher(URLFetcher):
