@@ -45,6 +45,12 @@ def temp_dir(parent: Path, name: str) -> Path:
     return Path(tempfile.mkdtemp(dir=parent, prefix=f".{name}-{os.getpid()}-"))
 
 
+def temp_name(parent: Path, name: str) -> Path:
+    """A path ``parent/.NAME-PID-RANDOM`` (not made) to move something aside to: :func:`sweep`
+    removes it if this process dies before it does."""
+    return parent / f".{name}-{os.getpid()}-{os.urandom(4).hex()}"
+
+
 def sweep(folder: str | Path) -> list[Path]:
     """Remove the temporary files and folders under ``folder`` left by processes that are no
     longer running (killed between writing and renaming); return what was removed."""

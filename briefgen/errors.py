@@ -19,3 +19,8 @@ class BriefgenError(Exception):
         if where and self.line:
             where += f":{self.line}"
         return f"{where}: {self.message}" if where else self.message
+
+
+def internal_error(path, exc: BaseException) -> str:
+    """What a bug in briefgen says about the article it met, so that the others go on."""
+    return f"{path}: internal error ({type(exc).__name__}: {exc}); please report it"

@@ -59,10 +59,10 @@ _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 # control characters no text has (C0 but tab and line ends, DEL, C1): they are dropped, and
 # vertical tab and form feed end a line
-_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef"
-                       + "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}"
-                                 for plane in range(17)) + "]")  # and Unicode's noncharacters
-_INVALID_IN_HTML = re.compile(_CONTROLS.pattern.replace("\x0e", "\x0b\x0c\x0e"))
+_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(chr(plane * 0x10000 + 0xFFFE) + chr(plane * 0x10000 + 0xFFFF)
+                                           for plane in range(17))
+_CONTROLS = re.compile(f"[\x00-\x08\x0e-\x1f\x7f-\x9f{_NONCHARACTERS}]")  # vertical tab, form feed: made line ends first
+_INVALID_IN_HTML = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_NONCHARACTERS}]")
 
 
 def decode(raw: bytes, path: Path) -> str:

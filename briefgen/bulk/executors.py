@@ -25,6 +25,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 from ..config import Config
 from ..errors import BriefgenError
+from ..render.side import kill_processes
 from .work import Outcome, Task, run_batch
 
 EXECUTORS = ("processes", "dask")
@@ -78,7 +79,7 @@ def run_processes(config: Config, batches: Iterable[list[Task]], jobs: int, work
                     break
                 done, _ = wait(running, timeout=TICK, return_when=FIRST_COMPLETED)
                 if not broken and watch.overdue(running, config.limits.article_seconds):
-                    _kill_workers(pool)  # stuck where the worker's own limit cannot reach
+                    kill_processes(pool)  # stuck where the worker's own limit cannot reach
                 for future in done:
                     batch = running.pop(future)
                     watch.forget(future)
@@ -114,11 +115,6 @@ class _Watch:
 
     def forget(self, future) -> None:
         self.started.pop(future, None)
-
-
-def _kill_workers(pool: ProcessPoolExecutor) -> None:
-    for process in list(getattr(pool, "_processes", {}).values()):  # no public way before 3.14
-        process.kill()
 
 
 def _after_crash(batch: list[Task], suspects: set[str], retry: list[list[Task]],

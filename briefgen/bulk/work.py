@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import Config
-from ..errors import BriefgenError
+from ..errors import BriefgenError, internal_error
 from ..pipeline import Pipeline
 from .deadline import Overtime, time_limit
 
@@ -121,17 +121,13 @@ def _extract(pipeline: Pipeline, articles: list, limit: float, outcomes: list[Ou
         except OSError as exc:  # a full disk, a read-only cache
             outcome.error = _cannot_write(article.path, exc)
         except Exception as exc:  # noqa: BLE001 - a bug must not cost the other briefs
-            outcome.error = _internal(article.path, exc)
+            outcome.error = internal_error(article.path, exc)
     return fresh
 
 
 def _cannot_write(path, exc: OSError) -> str:
     where = f" {exc.filename}" if exc.filename else ""
     return f"{path}: cannot write{where} ({exc.strerror or exc})"
-
-
-def _internal(path, exc: Exception) -> str:
-    return f"{path}: internal error ({type(exc).__name__}: {exc}); please report it"
 
 
 def _make(pipeline: Pipeline, task: Task, article, outcome: Outcome, fresh: set[str], limit: float) -> None:
@@ -152,7 +148,7 @@ def _make(pipeline: Pipeline, task: Task, article, outcome: Outcome, fresh: set[
     except OSError as exc:  # a full disk, a read-only output folder
         outcome.error = _cannot_write(article.path, exc)
     except Exception as exc:  # noqa: BLE001 - a bug must not cost the other briefs
-        outcome.error = _internal(article.path, exc)
+        outcome.error = internal_error(article.path, exc)
     else:
         outcome.counts = (len(facts.actors), len(facts.locations), len(facts.stakes), len(facts.reactions))
         outcome.extracted = article.path in fresh

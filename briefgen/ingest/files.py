@@ -93,7 +93,8 @@ def _ids_of(folder: Path, mtime_ns: int) -> dict[str, tuple[str, ...]]:
     ids: dict[str, tuple[str, ...]] = {}
     try:
         for path in find_articles(folder):
-            ids[article_id(path)] = (*ids.get(article_id(path), ()), path.name)
+            key = article_id(path)
+            ids[key] = (*ids.get(key, ()), path.name)
     except OSError:
         return {}
     return ids
@@ -113,8 +114,9 @@ def read_article(path: str | Path, boilerplate: Iterable[str] = (), max_kb: int 
     file larger than ``max_kb``, which is not read)."""
     path = Path(path)
     try:
-        if max_kb is not None and path.stat().st_size > max_kb * 1024:
-            raise BriefgenError(f"article file is {path.stat().st_size / 1024:,.0f} KB, more than limits.article_kb "
+        size = path.stat().st_size if max_kb is not None else 0
+        if max_kb is not None and size > max_kb * 1024:
+            raise BriefgenError(f"article file is {size / 1024:,.0f} KB, more than limits.article_kb "
                                 f"({max_kb:,} KB); split it, or raise the limit in the configuration", path)
         raw = path.read_bytes()
     except FileNotFoundError:

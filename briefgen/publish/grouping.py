@@ -26,7 +26,7 @@ from typing import Callable
 
 from ..brief import Brief, Marking, compose, format_date, marking_of, within_marking
 from ..config import TLP_LEVELS, Config
-from ..errors import BriefgenError
+from ..errors import BriefgenError, internal_error
 from ..facts import Actor, Facts
 from ..ingest import Article, find_articles
 from ..text import fold
@@ -141,8 +141,7 @@ def select(pipeline, period: Period, progress: Callable[[str], None] | None = No
             selection.failed.append((str(path), str(exc)))
             continue
         except Exception as exc:  # a bug must not cost the other briefs
-            message = f"{path}: internal error ({type(exc).__name__}: {exc}); please report it"
-            selection.failed.append((str(path), message))
+            selection.failed.append((str(path), internal_error(path, exc)))
             continue
         selection.briefs.append(make_brief(article, facts, config, marking, overrides))
         progress(f"{article.id}: {marking}, {article.date}")

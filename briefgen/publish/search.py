@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-from ..atomic import temp_dir
+from ..atomic import temp_dir, temp_name
 from ..errors import BriefgenError
 
 BUNDLE_DIR = "pagefind"
@@ -131,7 +131,7 @@ def _replace_dir(new: Path, target: Path) -> None:
     or fragment file from a previous build survives."""
     old = None
     if target.exists() or target.is_symlink():
-        old = target.with_name(f".{target.name}-{os.getpid()}-{os.urandom(4).hex()}")  # swept if killed
+        old = temp_name(target.parent, target.name)  # swept if this run is killed
         if old.exists():
             shutil.rmtree(old)
         os.replace(target, old)

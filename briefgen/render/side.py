@@ -27,6 +27,13 @@ def available_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def kill_processes(pool) -> None:
+    """Kill the worker processes of a ``ProcessPoolExecutor`` at once (no public way before
+    Python 3.14's ``kill_workers``); its futures then fail with ``BrokenProcessPool``."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.kill()
+
+
 class SideRenderer:
     """Starts warming on creation; ``pdf`` waits for it; ``close`` (or ``with``) ends it."""
 
@@ -59,8 +66,7 @@ class SideRenderer:
     def kill(self) -> None:
         """Stop now, even in the middle of a PDF (a brief past its time limit)."""
         if self._pool is not None:
-            for process in list(getattr(self._pool, "_processes", {}).values()):  # no public way before 3.14
-                process.kill()
+            kill_processes(self._pool)
             self.close()
 
     def close(self) -> None:
